@@ -1,0 +1,7 @@
+"""/agents (to be filled in)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/agents", tags=["Agents"])

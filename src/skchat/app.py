@@ -1,0 +1,88 @@
+"""create_app(): the ASGI application: middleware, routers, lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+
+from fastapi import APIRouter, FastAPI
+
+from skchat import __version__
+from skchat.agents.endpoints import router as agents_router
+from skchat.api_keys.endpoints import router as api_keys_router
+from skchat.config import Settings
+from skchat.contacts.endpoints import router as contacts_router
+from skchat.conversations.endpoints import router as conversations_router
+from skchat.events.endpoints import router as events_router
+from skchat.kit import handlers
+from skchat.kit.db import Database
+from skchat.kit.middleware import UnitOfWorkMiddleware
+from skchat.kit.ratelimit import TokenBuckets
+from skchat.kit.runtime import Runtime
+from skchat.members.endpoints import router as members_router
+from skchat.messages.endpoints import router as messages_router
+from skchat.ops import router as ops_router
+from skchat.worker import runner
+
+API_PREFIX = "/chat/v1"
+
+
+def api_router() -> APIRouter:
+    api = APIRouter(prefix=API_PREFIX)
+    for router in (
+        conversations_router,
+        messages_router,
+        contacts_router,
+        members_router,
+        agents_router,
+        events_router,
+        api_keys_router,
+    ):
+        api.include_router(router)
+    return api
+
+
+def create_app(settings: Settings, database_url: str, *, run_worker: bool = False) -> FastAPI:
+    """The service. `run_worker` also runs the background worker in this process (`skchat serve`)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        db = Database(
+            database_url,
+            app_role=settings.app_role,
+            min_size=settings.db_pool_min,
+            max_size=settings.db_pool_max,
+        )
+        await db.connect()
+        app.state.runtime = Runtime(
+            settings=settings,
+            db=db,
+            buckets=TokenBuckets(settings.rate_limit_per_second, settings.rate_limit_burst),
+            key_secret=settings.resolved_secret_key(),
+        )
+        stop = asyncio.Event()
+        worker = asyncio.create_task(runner.run(db, stop)) if run_worker else None
+        try:
+            yield
+        finally:
+            stop.set()
+            if worker is not None:
+                with suppress(asyncio.CancelledError):
+                    await worker
+            await db.close()
+
+    app = FastAPI(
+        title="SK Chat API",
+        version=__version__,
+        summary="Customer conversations on every channel, answered by an AI agent, with humans on call.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.add_middleware(UnitOfWorkMiddleware, max_body_bytes=settings.max_body_bytes)
+    handlers.install(app)
+    app.include_router(api_router())
+    app.include_router(ops_router)
+    return app

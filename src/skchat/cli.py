@@ -1,0 +1,132 @@
+"""The `skchat` command: serve, worker, migrate, tenant create."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from skchat.config import Settings, get_settings
+
+app = typer.Typer(help="SK Chat: customer conversations answered by an AI agent.", no_args_is_help=True)
+tenant_app = typer.Typer(help="Manage tenants.", no_args_is_help=True)
+app.add_typer(tenant_app, name="tenant")
+console = Console(stderr=True)
+
+
+def database_url(settings: Settings) -> str:
+    """The configured database, or the embedded one (started on demand) when none is configured."""
+    if settings.database_url:
+        return settings.database_url
+    from skchat import embedded
+
+    console.print(f"[dim]No SKCHAT_DATABASE_URL: using the embedded PostgreSQL in {settings.resolved_data_dir()}[/]")
+    return embedded.start(settings.resolved_data_dir())
+
+
+def migrated_url(settings: Settings) -> str:
+    from skchat.migrate import upgrade
+
+    url = database_url(settings)
+    upgrade(url, settings.app_role)
+    return url
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+) -> None:
+    """Run the API, the worker and the web assets (applies pending migrations first)."""
+    import uvicorn
+
+    from skchat.app import create_app
+    from skchat.kit.logging import configure_logging
+
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_json)
+    url = migrated_url(settings)
+    bind_host, bind_port = host or settings.host, port or settings.port
+    console.print(f"[bold green]SK Chat[/] on http://{bind_host}:{bind_port}  (API under /chat/v1)")
+    uvicorn.run(
+        create_app(settings, url, run_worker=True),
+        host=bind_host,
+        port=bind_port,
+        access_log=False,
+        log_level="warning",
+        timeout_graceful_shutdown=10,
+    )
+
+
+@app.command()
+def worker() -> None:
+    """Run the background worker alone (to scale out)."""
+    from skchat.kit.db import Database
+    from skchat.kit.logging import configure_logging
+    from skchat.worker import runner
+
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_json)
+    url = migrated_url(settings)
+
+    async def main() -> None:
+        db = Database(url, app_role=settings.app_role, min_size=1, max_size=4)
+        await db.connect()
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        try:
+            await runner.run(db, stop)
+        finally:
+            await db.close()
+
+    asyncio.run(main())
+
+
+@app.command()
+def migrate() -> None:
+    """Apply pending database migrations."""
+    migrated_url(get_settings())
+    console.print("[green]Database is up to date.[/]")
+
+
+@tenant_app.command("create")
+def tenant_create(
+    name: Annotated[str, typer.Argument(help="The tenant's (business's) name.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Create a tenant with its default agent and one test and one live key."""
+    from skchat.kit.db import Database
+    from skchat.tenancy.service import create_tenant
+
+    settings = get_settings()
+    url = migrated_url(settings)
+
+    async def main() -> dict[str, str]:
+        db = Database(url, app_role=settings.app_role, min_size=1, max_size=1)
+        await db.connect()
+        try:
+            return await create_tenant(db, settings.resolved_secret_key(), name)
+        finally:
+            await db.close()
+
+    created = asyncio.run(main())
+    if as_json:
+        keys = ("tenant_id", "agent_id", "test_key", "live_key", "live_agent_id")
+        typer.echo(json.dumps({k: created[k] for k in keys}))
+        return
+    console.print(f"[bold]Tenant[/] {created['tenant_id']}  ({name})")
+    console.print(f"  default agent (test): {created['agent_id']}")
+    console.print(f"  default agent (live): {created['live_agent_id']}")
+    console.print(f"  test key: {created['test_key']}")
+    console.print(f"  live key: {created['live_key']}")
+    console.print("[yellow]The keys are shown only now; keep them somewhere safe.[/]")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,35 @@
+"""The conversation state machine, in one place.
+
+    open ──handoff──▶ handoff ──assign──▶ assigned
+     │  ╲─────────────assign──────────────▶ │
+     └──────────────┬───close───────────────┘
+                    ▼
+                  closed ──reopen / customer message──▶ open (assigned if it has an assignee)
+
+`ai_active` is derived: true exactly in `open`. The AI agent answers only then.
+"""
+
+from __future__ import annotations
+
+from skchat.kit.db import Record
+from skchat.kit.errors import Conflict, ConversationClosed
+
+
+def ensure_not_closed(row: Record) -> None:
+    if row["status"] == "closed":
+        raise ConversationClosed(f"Conversation {row['id']} is closed; reopen it first.")
+
+
+def can_hand_off(row: Record) -> None:
+    ensure_not_closed(row)
+    if row["status"] != "open":
+        raise Conflict(f"Conversation {row['id']} is already {row['status']}: the AI agent has stood down.")
+
+
+def reopened_status(row: Record) -> str:
+    return "assigned" if row["assignee_id"] is not None else "open"
+
+
+def can_reopen(row: Record) -> None:
+    if row["status"] != "closed":
+        raise Conflict(f"Conversation {row['id']} is {row['status']}, not closed.")

@@ -1,0 +1,1 @@
+"""Shared plumbing, written once: db, ids, errors, pagination, idempotency, auth."""

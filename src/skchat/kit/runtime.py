@@ -1,0 +1,24 @@
+"""What a running process holds: settings, the pool, the rate limiter. Built once in the lifespan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from starlette.requests import HTTPConnection
+
+from skchat.config import Settings
+from skchat.kit.db import Database
+from skchat.kit.ratelimit import TokenBuckets
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    db: Database
+    buckets: TokenBuckets
+    key_secret: bytes
+
+
+def get_runtime(conn: HTTPConnection) -> Runtime:
+    runtime: Runtime = conn.app.state.runtime
+    return runtime

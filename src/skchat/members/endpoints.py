@@ -1,0 +1,7 @@
+"""/members (to be filled in)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/members", tags=["Members"])
