@@ -36,6 +36,10 @@ def migrated_url(settings: Settings) -> str:
     return url
 
 
+def _exit_normally(signum: int, frame: object) -> None:
+    raise SystemExit(0)
+
+
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
@@ -52,6 +56,10 @@ def serve(
     url = migrated_url(settings)
     bind_host, bind_port = host or settings.host, port or settings.port
     console.print(f"[bold green]SK Chat[/] on http://{bind_host}:{bind_port}  (API under /chat/v1)")
+    # uvicorn shuts down gracefully on SIGTERM, then re-raises the signal with the handler it
+    # found installed. Make that handler a normal exit, so atexit hooks (which stop the embedded
+    # PostgreSQL) run and the exit status is 0.
+    signal.signal(signal.SIGTERM, _exit_normally)
     uvicorn.run(
         create_app(settings, url, run_worker=True),
         host=bind_host,
