@@ -1,4 +1,4 @@
-"""The settings every new tenant's default agent starts with (contract: agents)."""
+"""The settings every new agent starts with (contract: agents), the tenant's default agent included."""
 
 from __future__ import annotations
 
@@ -10,12 +10,21 @@ DEFAULT_HANDOFF: dict[str, Any] = {
     "on_human_request": True,
 }
 
+DEFAULT_LANGUAGES: list[str] = ["en"]
+
+# `title` is not here: it defaults to the agent's (or, for the default agent, the tenant's) name.
+DEFAULT_WIDGET: dict[str, Any] = {
+    "allowed_origins": [],
+    "color": "#0f766e",
+    "position": "bottom-right",
+}
+
 
 def default_agent_fields(tenant_name: str) -> dict[str, Any]:
     return {
         "name": f"{tenant_name} assistant",
         "greeting": f"Hi! Welcome to {tenant_name}. How can we help?",
-        "languages": ["en"],
+        "languages": list(DEFAULT_LANGUAGES),
         "handoff": dict(DEFAULT_HANDOFF),
-        "widget": {"allowed_origins": [], "title": tenant_name, "color": "#0f766e"},
+        "widget": {**DEFAULT_WIDGET, "allowed_origins": [], "title": tenant_name},
     }

@@ -33,9 +33,10 @@ async def insert(
     return row
 
 
-async def get(conn: Connection, scope: TenantScope, agent_id: str) -> Record | None:
+async def get(conn: Connection, scope: TenantScope, agent_id: str, *, lock: bool = False) -> Record | None:
     row: Record | None = await conn.fetchrow(
-        f"SELECT {COLUMNS} FROM agents WHERE tenant_id = $1 AND livemode = $2 AND id = $3",
+        f"SELECT {COLUMNS} FROM agents WHERE tenant_id = $1 AND livemode = $2 AND id = $3"
+        + (" FOR UPDATE" if lock else ""),
         scope.tenant_id,
         scope.livemode,
         agent_id,
@@ -59,3 +60,18 @@ async def list_(conn: Connection, scope: TenantScope, params: ListParams) -> lis
         f"SELECT {COLUMNS} FROM agents WHERE tenant_id = $1 AND livemode = $2{page_where}{tail}", *args
     )
     return rows
+
+
+async def update(conn: Connection, scope: TenantScope, agent_id: str, changes: dict[str, Any]) -> Record | None:
+    """Set the given columns (names come from the service, never from the request)."""
+    args: list[Any] = [scope.tenant_id, scope.livemode, agent_id]
+    sets = []
+    for column, value in changes.items():
+        args.append(value)
+        sets.append(f"{column} = ${len(args)}")
+    sets.append("updated_at = clock_timestamp()")
+    row: Record | None = await conn.fetchrow(
+        f"UPDATE agents SET {', '.join(sets)} WHERE tenant_id = $1 AND livemode = $2 AND id = $3 RETURNING {COLUMNS}",
+        *args,
+    )
+    return row

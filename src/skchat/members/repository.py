@@ -2,16 +2,87 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from skchat.kit.db import Connection, Record, TenantScope
+from skchat.kit.pagination import ListParams, keyset_sql
 
 COLUMNS = "id, livemode, name, email, role, created_at, updated_at"
 
 
-async def get(conn: Connection, scope: TenantScope, member_id: str) -> Record | None:
+async def insert(
+    conn: Connection, scope: TenantScope, member_id: str, name: str, email: str, role: str
+) -> Record | None:
+    """The new member, or None when the email is already taken (no error, so the transaction lives on)."""
     row: Record | None = await conn.fetchrow(
-        f"SELECT {COLUMNS} FROM members WHERE tenant_id = $1 AND livemode = $2 AND id = $3",
+        f"""
+        INSERT INTO members (tenant_id, livemode, id, name, email, role)
+        VALUES ($1, $2, $3, $4, $5, $6)
+        ON CONFLICT (tenant_id, livemode, email) DO NOTHING
+        RETURNING {COLUMNS}
+        """,
+        scope.tenant_id,
+        scope.livemode,
+        member_id,
+        name,
+        email,
+        role,
+    )
+    return row
+
+
+async def get(conn: Connection, scope: TenantScope, member_id: str, *, lock: bool = False) -> Record | None:
+    row: Record | None = await conn.fetchrow(
+        f"SELECT {COLUMNS} FROM members WHERE tenant_id = $1 AND livemode = $2 AND id = $3"
+        + (" FOR UPDATE" if lock else ""),
         scope.tenant_id,
         scope.livemode,
         member_id,
     )
     return row
+
+
+async def email_taken(conn: Connection, scope: TenantScope, email: str, *, other_than: str) -> bool:
+    taken: bool = await conn.fetchval(
+        "SELECT EXISTS (SELECT 1 FROM members WHERE tenant_id = $1 AND livemode = $2 AND email = $3 AND id <> $4)",
+        scope.tenant_id,
+        scope.livemode,
+        email,
+        other_than,
+    )
+    return taken
+
+
+async def list_(conn: Connection, scope: TenantScope, params: ListParams) -> list[Record]:
+    args: list[Any] = [scope.tenant_id, scope.livemode]
+    page_where, tail = keyset_sql(params, args)
+    rows: list[Record] = await conn.fetch(
+        f"SELECT {COLUMNS} FROM members WHERE tenant_id = $1 AND livemode = $2{page_where}{tail}", *args
+    )
+    return rows
+
+
+async def update(conn: Connection, scope: TenantScope, member_id: str, changes: dict[str, Any]) -> Record | None:
+    """Set the given columns (names come from the service, never from the request)."""
+    args: list[Any] = [scope.tenant_id, scope.livemode, member_id]
+    sets = []
+    for column, value in changes.items():
+        args.append(value)
+        sets.append(f"{column} = ${len(args)}")
+    sets.append("updated_at = clock_timestamp()")
+    row: Record | None = await conn.fetchrow(
+        f"UPDATE members SET {', '.join(sets)} WHERE tenant_id = $1 AND livemode = $2 AND id = $3 RETURNING {COLUMNS}",
+        *args,
+    )
+    return row
+
+
+async def delete(conn: Connection, scope: TenantScope, member_id: str) -> bool:
+    """Hard delete. The conversations' foreign key sets their assignee_id to NULL."""
+    deleted: str | None = await conn.fetchval(
+        "DELETE FROM members WHERE tenant_id = $1 AND livemode = $2 AND id = $3 RETURNING id",
+        scope.tenant_id,
+        scope.livemode,
+        member_id,
+    )
+    return deleted is not None
