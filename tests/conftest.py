@@ -30,6 +30,7 @@ from skchat.app import create_app
 from skchat.config import Settings
 from skchat.embedded import with_database
 from skchat.kit.db import Database
+from skchat.kit.logging import configure_logging
 from skchat.migrate import upgrade
 from skchat.tenancy.service import create_tenant
 
@@ -88,11 +89,13 @@ def _free_port() -> int:
 class ServerThread:
     """uvicorn serving the real app on a loopback port, in a thread of the test process."""
 
-    def __init__(self, settings: Settings, url: str) -> None:
+    def __init__(self, settings: Settings, url: str, *, run_worker: bool = False) -> None:
+        # As `skchat serve` does; structlog's default renders every traceback with rich locals (seconds each).
+        configure_logging(settings.log_level, settings.log_json)
         self.port = _free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         config = uvicorn.Config(
-            create_app(settings, url),
+            create_app(settings, url, run_worker=run_worker),
             host="127.0.0.1",
             port=self.port,
             log_level="warning",

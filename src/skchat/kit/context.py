@@ -107,8 +107,10 @@ def require(scope: str | None) -> Callable[[Request], Awaitable[Ctx]]:
         runtime = get_runtime(request)
         state = request_state(request)
         state.runtime = runtime
+        authorization = request.headers.get("authorization")
+        bearer_key(authorization)  # a malformed header is refused before it costs a connection
         state.conn = conn = await runtime.db.pool.acquire()
-        principal = await authenticate(conn, runtime, request.headers.get("authorization"))
+        principal = await authenticate(conn, runtime, authorization)
         state.principal = principal
 
         decision = runtime.buckets.take(principal.key_id)

@@ -56,7 +56,7 @@ async def one(conn: Connection, sql: str, *args: Any) -> Record:
     return row
 
 
-async def _init_connection(conn: "asyncpg.Connection[Record]") -> None:
+async def _init_connection(conn: asyncpg.Connection[Record]) -> None:
     await conn.set_type_codec(
         "jsonb",
         encoder=lambda v: orjson.dumps(v).decode(),
@@ -91,11 +91,11 @@ class Database:
         return self._pool
 
     async def connect(self) -> None:
-        async def init(conn: "asyncpg.Connection[Record]") -> None:
+        async def init(conn: asyncpg.Connection[Record]) -> None:
             await _init_connection(conn)
             await conn.execute(self._init_sql)
 
-        async def reset(conn: "asyncpg.Connection[Record]") -> None:
+        async def reset(conn: asyncpg.Connection[Record]) -> None:
             await conn.execute(self._reset_sql)
 
         self._pool = await asyncpg.create_pool(

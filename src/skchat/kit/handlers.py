@@ -64,7 +64,9 @@ async def validation(request: Request, exc: Exception) -> Response:
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     error: ApiError
-    if exc.status_code == 404:
+    if isinstance(exc.__cause__, ApiError):  # FastAPI wraps what failed while reading the body (e.g. 413)
+        error = exc.__cause__
+    elif exc.status_code == 404:
         error = NotFound(f"No route {request.method} {request.url.path}.")
     elif exc.status_code == 405:
         error = MethodNotAllowed(f"{request.method} is not allowed on {request.url.path}.")

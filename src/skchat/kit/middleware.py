@@ -140,7 +140,11 @@ class UnitOfWorkMiddleware:
             return
         state.conn = None
         try:
-            if conn.is_in_transaction():
+            if state.tx is not None and conn.is_in_transaction():
+                # Through asyncpg's Transaction, so it knows the block is over: a bare ROLLBACK
+                # would leave it "open" and turn release()'s transaction into a failing SAVEPOINT.
+                await state.tx.rollback()
+            elif conn.is_in_transaction():
                 await conn.execute("ROLLBACK")
             if state.claim is not None:
                 await idempotency.release(conn, state.claim)
