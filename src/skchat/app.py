@@ -23,6 +23,11 @@ from skchat.kit.runtime import Runtime
 from skchat.members.endpoints import router as members_router
 from skchat.messages.endpoints import router as messages_router
 from skchat.ops import router as ops_router
+from skchat.reference import spec as reference_spec
+from skchat.reference.endpoints import docs_router as reference_docs_router
+from skchat.reference.endpoints import router as reference_router
+from skchat.webhooks.endpoints import deliveries_router
+from skchat.webhooks.endpoints import router as webhooks_router
 from skchat.worker import runner
 
 API_PREFIX = "/chat/v1"
@@ -38,6 +43,8 @@ def api_router() -> APIRouter:
         agents_router,
         events_router,
         api_keys_router,
+        webhooks_router,
+        deliveries_router,
     ):
         api.include_router(router)
     return api
@@ -62,7 +69,7 @@ def create_app(settings: Settings, database_url: str, *, run_worker: bool = Fals
             key_secret=settings.resolved_secret_key(),
         )
         stop = asyncio.Event()
-        worker = asyncio.create_task(runner.run(db, stop)) if run_worker else None
+        worker = asyncio.create_task(runner.run(db, settings, stop)) if run_worker else None
         try:
             yield
         finally:
@@ -85,4 +92,8 @@ def create_app(settings: Settings, database_url: str, *, run_worker: bool = Fals
     handlers.install(app)
     app.include_router(api_router())
     app.include_router(ops_router)
+    app.include_router(reference_router, prefix=API_PREFIX)
+    app.include_router(reference_docs_router)
+    # Security, problem+json errors, Idempotency-Key and tags, added from kit/ to every route at once.
+    reference_spec.install(app)
     return app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import signal
 from typing import Annotated
@@ -89,7 +90,7 @@ def worker() -> None:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
         try:
-            await runner.run(db, stop)
+            await runner.run(db, settings, stop)
         finally:
             await db.close()
 
@@ -101,6 +102,26 @@ def migrate() -> None:
     """Apply pending database migrations."""
     migrated_url(get_settings())
     console.print("[green]Database is up to date.[/]")
+
+
+@app.command()
+def listen(
+    key: Annotated[str, typer.Option("--key", envvar="SKCHAT_API_KEY", help="A secret key (sk_test_… or sk_live_…).")],
+    forward_to: Annotated[
+        str | None, typer.Option("--forward-to", help="Forward each event, signed, to this URL.")
+    ] = None,
+    api: Annotated[str | None, typer.Option(help="The SK Chat server (default: this machine's).")] = None,
+    events: Annotated[str | None, typer.Option(help="Comma-separated event types to show (default: all).")] = None,
+) -> None:
+    """Print a tenant's events as they happen, and forward them as signed webhooks (like stripe listen)."""
+    from skchat.kit.signing import new_secret
+    from skchat.listen import run
+
+    settings = get_settings()
+    base = api or f"http://{settings.host}:{settings.port}"
+    types = {t.strip() for t in events.split(",") if t.strip()} if events else None
+    with contextlib.suppress(KeyboardInterrupt):
+        run(base, key, forward_to, types, new_secret(), lambda line: typer.echo(line, err=False))
 
 
 @tenant_app.command("create")

@@ -36,6 +36,22 @@ class Settings(BaseSettings):
     idempotency_lock_timeout_s: float = 60.0
     idempotency_retention_s: float = 24 * 3600
 
+    # Webhook delivery (docs/webhooks.md). The schedule is the delay before each attempt:
+    # the first is immediate; after the last one fails the delivery is `failed`.
+    webhook_retry_schedule_s: list[float] = [0, 5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400]
+    webhook_jitter: float = 0.1
+    webhook_timeout_s: float = 15.0
+    webhook_max_retry_after_s: float = 86400.0
+    webhook_disable_after_s: float = 5 * 86400.0
+    webhook_concurrency: int = 64
+    webhook_per_endpoint_concurrency: int = 8
+    webhook_poll_interval_s: float = 1.0
+    # A claimed delivery whose worker died is due again after this (default: timeout + 60 s).
+    webhook_lease_s: float | None = None
+    # Live-mode endpoints must not resolve to private, loopback or link-local addresses (SSRF).
+    # A self-hosted install that delivers to its own intranet may turn this off.
+    webhook_block_private_live: bool = True
+
     def resolved_data_dir(self) -> Path:
         return self.data_dir.expanduser().resolve()
 

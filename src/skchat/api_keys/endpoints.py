@@ -24,7 +24,7 @@ async def create_api_key(ctx: KeysManage, body: ApiKeyCreate) -> dict[str, Any]:
     return await service.create(ctx.conn, ctx.principal.scope, ctx.runtime.key_secret, ctx.principal.scopes, body)
 
 
-@router.get("", response_model=ApiKeyList)
+@router.get("", response_model=ApiKeyList, response_model_exclude_unset=True)
 async def list_api_keys(ctx: KeysManage, params: Newest) -> dict[str, Any]:
     """List active API keys (never their secrets, only `last4`)."""
     return await service.list_(ctx.conn, ctx.principal.scope, params)

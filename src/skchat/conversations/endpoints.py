@@ -37,7 +37,7 @@ async def create_conversation(
     return await service.create(ctx.conn, ctx.principal.scope, body)
 
 
-@router.get("", response_model=ConversationList)
+@router.get("", response_model=ConversationList, response_model_exclude_unset=True)
 async def list_conversations(
     ctx: ConversationsRead,
     params: Newest,
@@ -52,13 +52,13 @@ async def list_conversations(
     return await service.list_(ctx.conn, ctx.principal.scope, params, filters)
 
 
-@router.get("/{conversation_id}", response_model=Conversation, response_model_exclude_none=False)
+@router.get("/{conversation_id}", response_model=Conversation, response_model_exclude_unset=True)
 async def get_conversation(ctx: ConversationsRead, conversation_id: str) -> dict[str, Any]:
     """Retrieve a conversation."""
     return await service.get(ctx.conn, ctx.principal.scope, conversation_id)
 
 
-@router.patch("/{conversation_id}", response_model=Conversation)
+@router.patch("/{conversation_id}", response_model=Conversation, response_model_exclude_unset=True)
 async def update_conversation(
     ctx: ConversationsWrite, conversation_id: str, body: ConversationUpdate
 ) -> dict[str, Any]:
@@ -66,7 +66,7 @@ async def update_conversation(
     return await service.update(ctx.conn, ctx.principal.scope, conversation_id, body)
 
 
-@router.post("/{conversation_id}/handoff", response_model=Conversation)
+@router.post("/{conversation_id}/handoff", response_model=Conversation, response_model_exclude_unset=True)
 async def hand_off_conversation(
     ctx: HandoffWrite, conversation_id: str, body: Annotated[HandoffRequest, Body()] = HandoffRequest()
 ) -> dict[str, Any]:
@@ -74,13 +74,13 @@ async def hand_off_conversation(
     return await service.handoff(ctx.conn, ctx.principal.scope, conversation_id, body)
 
 
-@router.post("/{conversation_id}/assign", response_model=Conversation)
+@router.post("/{conversation_id}/assign", response_model=Conversation, response_model_exclude_unset=True)
 async def assign_conversation(ctx: ConversationsWrite, conversation_id: str, body: AssignRequest) -> dict[str, Any]:
     """Assign the conversation to a team member."""
     return await service.assign(ctx.conn, ctx.principal.scope, conversation_id, body)
 
 
-@router.post("/{conversation_id}/close", response_model=Conversation)
+@router.post("/{conversation_id}/close", response_model=Conversation, response_model_exclude_unset=True)
 async def close_conversation(
     ctx: ConversationsWrite, conversation_id: str, body: Annotated[CloseRequest, Body()] = CloseRequest()
 ) -> dict[str, Any]:
@@ -88,7 +88,7 @@ async def close_conversation(
     return await service.close(ctx.conn, ctx.principal.scope, conversation_id, body)
 
 
-@router.post("/{conversation_id}/reopen", response_model=Conversation)
+@router.post("/{conversation_id}/reopen", response_model=Conversation, response_model_exclude_unset=True)
 async def reopen_conversation(ctx: ConversationsWrite, conversation_id: str) -> dict[str, Any]:
     """Reopen a closed conversation."""
     return await service.reopen(ctx.conn, ctx.principal.scope, conversation_id)

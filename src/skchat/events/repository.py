@@ -8,6 +8,8 @@ from skchat.kit.db import Connection, Record, TenantScope, one
 from skchat.kit.pagination import ListParams, keyset_sql
 
 COLUMNS = "id, type, conversation_id, sequence, data, created_at, livemode"
+# LISTEN/NOTIFY channel the delivery workers wait on; NOTIFY is sent at commit.
+DELIVERY_CHANNEL = "skchat_deliveries"
 
 
 async def next_sequence(conn: Connection, scope: TenantScope, conversation_id: str) -> int:
@@ -32,12 +34,31 @@ async def insert(
     sequence: int | None,
     data: dict[str, Any],
 ) -> Record:
+    """Insert the event and, in the same statement, one delivery per subscribed endpoint.
+
+    A disabled endpoint's delivery is `held` rather than skipped, so nothing is lost: a
+    recover sends it. When any delivery is due, NOTIFY wakes the workers at commit.
+    """
     row = await one(
         conn,
         f"""
-        INSERT INTO events (tenant_id, livemode, id, type, conversation_id, sequence, data)
-        VALUES ($1, $2, $3, $4, $5, $6, $7)
-        RETURNING {COLUMNS}
+        WITH event AS (
+            INSERT INTO events (tenant_id, livemode, id, type, conversation_id, sequence, data)
+            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            RETURNING {COLUMNS}
+        ), fanout AS (
+            INSERT INTO webhook_deliveries (tenant_id, livemode, event_id, endpoint_id, state, event_created_at)
+            SELECT w.tenant_id, w.livemode, $3, w.id,
+                   CASE WHEN w.disabled THEN 'held' ELSE 'pending' END, (SELECT created_at FROM event)
+            FROM webhook_endpoints w
+            WHERE w.tenant_id = $1 AND w.livemode = $2 AND ($4 = ANY (w.events) OR '*' = ANY (w.events))
+            RETURNING state
+        )
+        SELECT event.*,
+               (SELECT count(*) FROM fanout WHERE state = 'pending') AS due,
+               CASE WHEN EXISTS (SELECT 1 FROM fanout WHERE state = 'pending')
+                    THEN pg_notify('{DELIVERY_CHANNEL}', '') END AS notified
+        FROM event
         """,
         scope.tenant_id,
         scope.livemode,

@@ -1,4 +1,4 @@
-"""The worker loop: periodic jobs that keep the database tidy. Later issues add job kinds.
+"""The worker: webhook delivery and periodic housekeeping. Later issues add job kinds.
 
 Runs inside `skchat serve` and alone as `skchat worker`; any number may run at once, since
 every job is safe to run concurrently.
@@ -11,7 +11,9 @@ import contextlib
 
 import structlog
 
+from skchat.config import Settings
 from skchat.kit.db import Database
+from skchat.webhooks.dispatcher import Dispatcher
 
 log = structlog.get_logger("skchat.worker")
 HOUSEKEEPING_EVERY_S = 300.0
@@ -24,8 +26,18 @@ async def housekeeping(db: Database) -> None:
         log.info("purged expired idempotency keys", count=purged)
 
 
-async def run(db: Database, stop: asyncio.Event) -> None:
+async def run(db: Database, settings: Settings, stop: asyncio.Event) -> None:
+    """Run every job kind until `stop` is set: webhook delivery, and periodic housekeeping."""
     log.info("worker started")
+    dispatcher = asyncio.create_task(Dispatcher(db, settings).run(stop))
+    try:
+        await _housekeeping_loop(db, stop)
+    finally:
+        await dispatcher
+    log.info("worker stopped")
+
+
+async def _housekeeping_loop(db: Database, stop: asyncio.Event) -> None:
     while not stop.is_set():
         try:
             await housekeeping(db)
@@ -33,4 +45,3 @@ async def run(db: Database, stop: asyncio.Event) -> None:
             log.exception("housekeeping failed")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=HOUSEKEEPING_EVERY_S)
-    log.info("worker stopped")

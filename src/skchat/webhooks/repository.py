@@ -1,0 +1,282 @@
+"""SQL for webhook endpoints, the delivery queue and the attempts log."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from skchat.events.repository import DELIVERY_CHANNEL
+from skchat.kit.db import Connection, Record, TenantScope, one
+from skchat.kit.pagination import ListParams, keyset_sql
+
+COLUMNS = (
+    "id, livemode, url, events, description, disabled, disabled_reason, secret, previous_secret, "
+    "previous_secret_expires_at, failing_since, created_at, updated_at"
+)
+ATTEMPT_COLUMNS = (
+    "id, livemode, event_id, endpoint_id, attempt, status_code, duration_ms, error, response_body, created_at"
+)
+
+
+# --- endpoints -------------------------------------------------------------------------------
+
+
+async def insert(
+    conn: Connection,
+    scope: TenantScope,
+    endpoint_id: str,
+    url: str,
+    events: list[str],
+    description: str | None,
+    secret: str,
+) -> Record:
+    return await one(
+        conn,
+        f"""
+        INSERT INTO webhook_endpoints (tenant_id, livemode, id, url, events, description, secret)
+        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {COLUMNS}
+        """,
+        scope.tenant_id,
+        scope.livemode,
+        endpoint_id,
+        url,
+        events,
+        description,
+        secret,
+    )
+
+
+async def get(conn: Connection, scope: TenantScope, endpoint_id: str, *, lock: bool = False) -> Record | None:
+    row: Record | None = await conn.fetchrow(
+        f"SELECT {COLUMNS} FROM webhook_endpoints WHERE tenant_id = $1 AND livemode = $2 AND id = $3"
+        + (" FOR UPDATE" if lock else ""),
+        scope.tenant_id,
+        scope.livemode,
+        endpoint_id,
+    )
+    return row
+
+
+async def list_(conn: Connection, scope: TenantScope, params: ListParams) -> list[Record]:
+    args: list[Any] = [scope.tenant_id, scope.livemode]
+    page_where, tail = keyset_sql(params, args)
+    rows: list[Record] = await conn.fetch(
+        f"SELECT {COLUMNS} FROM webhook_endpoints WHERE tenant_id = $1 AND livemode = $2{page_where}{tail}", *args
+    )
+    return rows
+
+
+async def update(conn: Connection, scope: TenantScope, endpoint_id: str, changes: dict[str, Any]) -> Record:
+    """Set the given columns (names come from the service, never from the request)."""
+    args: list[Any] = [scope.tenant_id, scope.livemode, endpoint_id]
+    sets = []
+    for column, value in changes.items():
+        args.append(value)
+        sets.append(f"{column} = ${len(args)}")
+    sets.append("updated_at = clock_timestamp()")
+    return await one(
+        conn,
+        f"UPDATE webhook_endpoints SET {', '.join(sets)} "
+        f"WHERE tenant_id = $1 AND livemode = $2 AND id = $3 RETURNING {COLUMNS}",
+        *args,
+    )
+
+
+async def delete(conn: Connection, scope: TenantScope, endpoint_id: str) -> bool:
+    result: str = await conn.execute(
+        "DELETE FROM webhook_endpoints WHERE tenant_id = $1 AND livemode = $2 AND id = $3",
+        scope.tenant_id,
+        scope.livemode,
+        endpoint_id,
+    )
+    return result.endswith(" 1")
+
+
+# --- the queue ---------------------------------------------------------------------------------
+
+
+async def hold_pending(conn: Connection, scope: TenantScope, endpoint_id: str) -> None:
+    await conn.execute(
+        "UPDATE webhook_deliveries SET state = 'held', lease_until = NULL, updated_at = clock_timestamp() "
+        "WHERE tenant_id = $1 AND livemode = $2 AND endpoint_id = $3 AND state = 'pending'",
+        scope.tenant_id,
+        scope.livemode,
+        endpoint_id,
+    )
+
+
+async def release_held(conn: Connection, scope: TenantScope, endpoint_id: str) -> int:
+    result: str = await conn.execute(
+        """
+        UPDATE webhook_deliveries
+        SET state = 'pending', next_attempt_at = clock_timestamp(), lease_until = NULL, updated_at = clock_timestamp()
+        WHERE tenant_id = $1 AND livemode = $2 AND endpoint_id = $3 AND state = 'held'
+        """,
+        scope.tenant_id,
+        scope.livemode,
+        endpoint_id,
+    )
+    return int(result.rsplit(" ", 1)[1])
+
+
+async def recover(conn: Connection, scope: TenantScope, endpoint_id: str, since: datetime, until: datetime) -> int:
+    """Make failed and held deliveries of events in [since, until) due now, with a fresh schedule."""
+    result: str = await conn.execute(
+        """
+        UPDATE webhook_deliveries
+        SET state = 'pending', attempts = 0, next_attempt_at = clock_timestamp(), lease_until = NULL,
+            updated_at = clock_timestamp()
+        WHERE tenant_id = $1 AND livemode = $2 AND endpoint_id = $3 AND state IN ('failed', 'held')
+          AND event_created_at >= $4 AND event_created_at < $5
+        """,
+        scope.tenant_id,
+        scope.livemode,
+        endpoint_id,
+        since,
+        until,
+    )
+    return int(result.rsplit(" ", 1)[1])
+
+
+async def redeliver(
+    conn: Connection, scope: TenantScope, event_id: str, event_created_at: datetime, endpoint_ids: Sequence[str]
+) -> None:
+    """Queue the event again for these endpoints now (creating the delivery if there was none)."""
+    await conn.execute(
+        """
+        INSERT INTO webhook_deliveries (tenant_id, livemode, event_id, endpoint_id, state, event_created_at)
+        SELECT $1, $2, $3, e, 'pending', $4 FROM unnest($5::text[]) AS e
+        ON CONFLICT (tenant_id, livemode, event_id, endpoint_id) DO UPDATE
+            SET state = 'pending', attempts = 0, next_attempt_at = clock_timestamp(), lease_until = NULL,
+                updated_at = clock_timestamp()
+        """,
+        scope.tenant_id,
+        scope.livemode,
+        event_id,
+        event_created_at,
+        list(endpoint_ids),
+    )
+
+
+async def subscribed_endpoints(conn: Connection, scope: TenantScope, event_type: str) -> list[str]:
+    rows = await conn.fetch(
+        "SELECT id FROM webhook_endpoints WHERE tenant_id = $1 AND livemode = $2 AND NOT disabled "
+        "AND ($3 = ANY (events) OR '*' = ANY (events))",
+        scope.tenant_id,
+        scope.livemode,
+        event_type,
+    )
+    return [r["id"] for r in rows]
+
+
+async def notify(conn: Connection) -> None:
+    await conn.execute(f"SELECT pg_notify('{DELIVERY_CHANNEL}', '')")
+
+
+async def list_attempts(conn: Connection, scope: TenantScope, event_id: str, params: ListParams) -> list[Record]:
+    args: list[Any] = [scope.tenant_id, scope.livemode, event_id]
+    page_where, tail = keyset_sql(params, args)
+    rows: list[Record] = await conn.fetch(
+        f"SELECT {ATTEMPT_COLUMNS} FROM delivery_attempts "
+        f"WHERE tenant_id = $1 AND livemode = $2 AND event_id = $3{page_where}{tail}",
+        *args,
+    )
+    return rows
+
+
+# --- the dispatcher's side ---------------------------------------------------------------------
+
+
+async def claim(
+    conn: Connection, limit: int, lease_s: float, per_endpoint: int, skip_endpoints: Sequence[str]
+) -> list[Record]:
+    rows: list[Record] = await conn.fetch(
+        "SELECT tenant_id, livemode, event_id, endpoint_id, attempts FROM skchat_claim_deliveries($1, $2, $3, $4)",
+        limit,
+        lease_s,
+        per_endpoint,
+        list(skip_endpoints),
+    )
+    return rows
+
+
+async def load_batch(
+    conn: Connection, scope: TenantScope, event_ids: Sequence[str], endpoint_ids: Sequence[str]
+) -> list[Record]:
+    """Everything needed to send a batch of claimed deliveries of one tenant and mode."""
+    rows: list[Record] = await conn.fetch(
+        """
+        SELECT e.id AS event_id, e.type, e.conversation_id, e.sequence, e.data, e.created_at, e.livemode,
+               w.id AS endpoint_id, w.url, w.secret, w.previous_secret, w.previous_secret_expires_at,
+               w.disabled, clock_timestamp() AS now
+        FROM unnest($3::text[], $4::text[]) AS k (event_id, endpoint_id)
+        JOIN events e ON e.tenant_id = $1 AND e.livemode = $2 AND e.id = k.event_id
+        JOIN webhook_endpoints w ON w.tenant_id = $1 AND w.livemode = $2 AND w.id = k.endpoint_id
+        """,
+        scope.tenant_id,
+        scope.livemode,
+        list(event_ids),
+        list(endpoint_ids),
+    )
+    return rows
+
+
+async def record_attempts(conn: Connection, scope: TenantScope, rows: Sequence[tuple[Any, ...]]) -> None:
+    """rows: (id, event_id, endpoint_id, attempt, status_code, duration_ms, error, response_body)."""
+    await conn.executemany(
+        """
+        INSERT INTO delivery_attempts (tenant_id, livemode, id, event_id, endpoint_id, attempt, status_code,
+                                       duration_ms, error, response_body)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+        """,
+        [(scope.tenant_id, scope.livemode, *r) for r in rows],
+    )
+
+
+async def settle_deliveries(conn: Connection, scope: TenantScope, rows: Sequence[tuple[Any, ...]]) -> None:
+    """rows: (event_id, endpoint_id, state, attempts, next_attempt_at): the outcome, lease released."""
+    await conn.executemany(
+        """
+        UPDATE webhook_deliveries
+        SET state = $5, attempts = $6, next_attempt_at = COALESCE($7, next_attempt_at), lease_until = NULL,
+            updated_at = clock_timestamp()
+        WHERE tenant_id = $1 AND livemode = $2 AND event_id = $3 AND endpoint_id = $4 AND state = 'pending'
+        """,
+        [(scope.tenant_id, scope.livemode, *r) for r in rows],
+    )
+
+
+async def mark_endpoint_health(
+    conn: Connection, scope: TenantScope, succeeded: Sequence[str], failed: Sequence[str]
+) -> None:
+    if succeeded:
+        await conn.execute(
+            "UPDATE webhook_endpoints SET failing_since = NULL "
+            "WHERE tenant_id = $1 AND livemode = $2 AND id = ANY ($3::text[]) AND failing_since IS NOT NULL",
+            scope.tenant_id,
+            scope.livemode,
+            list(succeeded),
+        )
+    if failed:
+        await conn.execute(
+            "UPDATE webhook_endpoints SET failing_since = clock_timestamp() "
+            "WHERE tenant_id = $1 AND livemode = $2 AND id = ANY ($3::text[]) AND failing_since IS NULL",
+            scope.tenant_id,
+            scope.livemode,
+            list(failed),
+        )
+
+
+async def failing_too_long(
+    conn: Connection, scope: TenantScope, endpoint_ids: Sequence[str], after_s: float
+) -> list[str]:
+    rows = await conn.fetch(
+        "SELECT id FROM webhook_endpoints WHERE tenant_id = $1 AND livemode = $2 AND id = ANY ($3::text[]) "
+        "AND NOT disabled AND failing_since < clock_timestamp() - make_interval(secs => $4)",
+        scope.tenant_id,
+        scope.livemode,
+        list(endpoint_ids),
+        after_s,
+    )
+    return [r["id"] for r in rows]

@@ -1,0 +1,42 @@
+"""A server with the delivery worker running, on short retry delays, and a loopback receiver."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from tests.conftest import Pg, ServerThread, make_settings
+from tests.webhooks.receiver import Receiver
+
+# The contract's schedule, shortened for tests except its second step: "fails once, then the
+# same webhook-id again after about 5 s" is tested in real time.
+SCHEDULE = [0, 5, 0.3, 0.3, 0.3]
+
+
+@pytest.fixture(scope="module")
+def webhook_server(pg: Pg) -> Iterator[ServerThread]:
+    settings = make_settings(
+        pg,
+        webhook_retry_schedule_s=SCHEDULE,
+        webhook_timeout_s=2.0,
+        webhook_poll_interval_s=0.2,
+        webhook_concurrency=8,
+        webhook_per_endpoint_concurrency=4,
+    )
+    with ServerThread(settings, pg.owner_url, run_worker=True) as running:
+        yield running
+
+
+@pytest.fixture
+def wclient(webhook_server: ServerThread) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=webhook_server.base_url, timeout=30) as c:
+        yield c
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    r = Receiver()
+    yield r
+    r.close()
