@@ -1,0 +1,316 @@
+"""`python -m bench api`: customer messages per second through the real API, beside a bare baseline.
+
+Starts, each in its own process: the service (`skchat serve`) and the baseline (a bare ASGI
+endpoint doing the same single-transaction insert through asyncpg, see bench/baseline.py),
+both on a fresh PostgreSQL database. Then, from this process, drives each in turn at a fixed
+concurrency with `POST /chat/v1/conversations/{id}/messages` customer messages, and prints
+throughput, p50/p99 latency and the ratio service/baseline. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib.util
+import json
+import os
+import platform
+import secrets
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+import psycopg
+
+from bench import load
+from bench.harness import REPO, ScratchDatabase, Server, free_port, machine_cpu_times, scratch_database
+from skchat.embedded import with_database
+from skchat.kit.db import Database
+from skchat.tenancy.service import create_tenant
+
+AIM = 0.50
+MESSAGE = orjson.dumps({"role": "customer", "text": "Do you deliver to Chennai?"})
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench api", description=__doc__.split("\n")[0])
+    parser.add_argument("--concurrency", type=int, default=16, help="requests in flight at once (default 16)")
+    parser.add_argument(
+        "--duration", type=float, default=10.0, help="measured seconds per target, split over the rounds (default 10)"
+    )
+    parser.add_argument("--warmup", type=float, default=2.0, help="unmeasured seconds before each round (default 2)")
+    parser.add_argument(
+        "--conversations", type=int, default=64, help="conversations the messages rotate over (default 64)"
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=2,
+        help="take turns this many times, ABBA order, so drifting background load hits both alike (default 2)",
+    )
+    parser.add_argument("--pool-max", type=int, default=20, help="database pool size of both servers (default 20)")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="SKCHAT_NAME=VALUE",
+        help="an extra setting for the service (repeatable), e.g. --set SKCHAT_DB_POOL_MAX=30",
+    )
+    parser.add_argument("--json", type=Path, metavar="PATH", help="also write the results as JSON here")
+    parser.add_argument("--check", action="store_true", help=f"exit 2 when the ratio is below the aim ({AIM})")
+    args = parser.parse_args(argv)
+    if not 1 <= args.concurrency <= 512:
+        parser.error("--concurrency must be between 1 and 512")
+    if not 0.5 <= args.duration <= 600 or not 0 <= args.warmup <= 120:
+        parser.error("--duration must be 0.5..600 s and --warmup 0..120 s")
+    if not 1 <= args.conversations <= 10_000 or not 1 <= args.rounds <= 20:
+        parser.error("--conversations must be 1..10000 and --rounds 1..20")
+    args.extra_env = {}
+    for item in args.set:
+        name, sep, value = item.partition("=")
+        if not sep or not name.startswith("SKCHAT_"):
+            parser.error(f"--set takes SKCHAT_NAME=VALUE, not {item!r}")
+        args.extra_env[name] = value
+    return args
+
+
+def base_env() -> dict[str, str]:
+    """This process's environment without any SKCHAT_* setting, so only ours reach the servers."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("SKCHAT_")}
+
+
+def skchat_command() -> list[str]:
+    script = Path(sys.executable).parent / "skchat"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "skchat.cli"]
+
+
+async def _tenant(db: ScratchDatabase, secret: str) -> dict[str, Any]:
+    database = Database(db.owner_url, app_role=db.app_role, min_size=1, max_size=1)
+    await database.connect()
+    try:
+        return await create_tenant(database, secret.encode(), "Bench Textiles")
+    finally:
+        await database.close()
+
+
+def create_conversations(base_url: str, key: str, count: int) -> list[str]:
+    ids = []
+    with httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {key}"}, timeout=30) as client:
+        for _ in range(count):
+            response = client.post("/chat/v1/conversations", json={})
+            response.raise_for_status()
+            ids.append(response.json()["id"])
+    return ids
+
+
+def cpu_summary(cpu_s: float, result: load.Result) -> dict[str, float]:
+    """The server process's CPU over the measured period: per request, and as a share of one core."""
+    return {
+        "server_cpu_ms_per_request": round(1000 * cpu_s / result.requests, 3) if result.requests else float("nan"),
+        "server_cpu_pct_of_core": round(100 * cpu_s / result.seconds, 1) if result.seconds else float("nan"),
+    }
+
+
+def rows_written(db: ScratchDatabase) -> dict[str, int]:
+    """Messages each server stored (the baseline leaves sender_id NULL), to show both really commit."""
+    with psycopg.connect(with_database(db.admin_url, db.database), autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT count(*) FILTER (WHERE sender_id IS NULL), count(*) FILTER (WHERE sender_id IS NOT NULL) "
+            "FROM messages"
+        ).fetchone()
+    assert row is not None
+    return {"baseline": int(row[0]), "service": int(row[1])}
+
+
+def environment(db: ScratchDatabase) -> dict[str, Any]:
+    have = importlib.util.find_spec
+    return {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(terse=True),
+        "database": db.description,
+        "uvicorn": "uvloop + httptools"
+        if have("uvloop") and have("httptools")
+        else "asyncio + h11 (uvloop/httptools missing)",
+    }
+
+
+def measure(
+    server: Server, request_for: load.RequestFor, headers: dict[str, str], args: argparse.Namespace
+) -> tuple[load.Result, float, float, float]:
+    """Drive one server; also return its CPU seconds and the machine's busy and total CPU seconds."""
+    readings: dict[str, tuple[float, float, float]] = {}
+
+    def on_phase(phase: str) -> None:
+        readings[phase] = (server.cpu_seconds(), *machine_cpu_times())
+
+    result = asyncio.run(
+        load.run(
+            server.base_url,
+            request_for,
+            headers=headers,
+            concurrency=args.concurrency,
+            warmup_s=args.warmup,
+            duration_s=args.duration / args.rounds,
+            on_phase=on_phase,
+        )
+    )
+    server.ensure_running()
+    (cpu0, busy0, total0), (cpu1, busy1, total1) = readings["measure"], readings["done"]
+    return result, cpu1 - cpu0, busy1 - busy0, total1 - total0
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    secret = secrets.token_urlsafe(32)
+    with scratch_database() as db, ExitStack() as servers:
+        tenant = asyncio.run(_tenant(db, secret))
+        pool = {"SKCHAT_DB_POOL_MIN": "2", "SKCHAT_DB_POOL_MAX": str(args.pool_max)}
+        service_env = {
+            **base_env(),
+            **pool,
+            "SKCHAT_DATABASE_URL": db.owner_url,
+            "SKCHAT_APP_ROLE": db.app_role,
+            "SKCHAT_SECRET_KEY": secret,
+            "SKCHAT_DATA_DIR": str(db.workdir / "data"),
+            "SKCHAT_RATE_LIMIT_PER_SECOND": "1000000000",
+            "SKCHAT_RATE_LIMIT_BURST": "1000000000",
+            "SKCHAT_LOG_LEVEL": "warning",
+            **args.extra_env,
+        }
+        baseline_env = {
+            **base_env(),
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+            "BENCH_BASELINE_DSN": db.owner_url,
+            "BENCH_BASELINE_APP_ROLE": db.app_role,
+            "BENCH_BASELINE_TENANT_ID": tenant["tenant_id"],
+            "BENCH_BASELINE_POOL_MIN": "2",
+            "BENCH_BASELINE_POOL_MAX": str(args.pool_max),
+        }
+        port = free_port()
+        service = servers.enter_context(
+            Server(
+                "service", [*skchat_command(), "serve", "--port", str(port)], port=port, env=service_env, cwd=db.workdir
+            )
+        )
+        port = free_port()
+        baseline = servers.enter_context(
+            Server(
+                "baseline",
+                [sys.executable, "-m", "bench.baseline", "--port", str(port)],
+                port=port,
+                env=baseline_env,
+                cwd=db.workdir,
+            )
+        )
+        conversations = create_conversations(service.base_url, tenant["test_key"], args.conversations)
+
+        def request_for(n: int) -> tuple[str, str, bytes]:
+            return "POST", f"/chat/v1/conversations/{conversations[n % len(conversations)]}/messages", MESSAGE
+
+        headers = {"Authorization": f"Bearer {tenant['test_key']}", "Content-Type": "application/json"}
+        totals = {"baseline": load.Result(), "service": load.Result()}
+        cpu = {"baseline": 0.0, "service": 0.0}
+        machine = {"busy": 0.0, "total": 0.0}
+        rounds: list[dict[str, Any]] = []
+        targets = [("baseline", baseline), ("service", service)]
+        for number in range(1, args.rounds + 1):
+            for name, server in targets if number % 2 else targets[::-1]:
+                print(f"  round {number}/{args.rounds}: {name} …", file=sys.stderr, flush=True)
+                result, server_cpu, busy, total = measure(server, request_for, headers, args)
+                totals[name].merge(result)
+                cpu[name] += server_cpu
+                machine["busy"] += busy
+                machine["total"] += total
+                rounds.append(
+                    {
+                        "round": number,
+                        "target": name,
+                        **result.summary(),
+                        **cpu_summary(server_cpu, result),
+                        "machine_cpu_busy_pct": round(100 * busy / total, 1) if total else None,
+                    }
+                )
+        rss = {"baseline": baseline.rss_bytes(), "service": service.rss_bytes()}
+        written = rows_written(db)
+        env = environment(db)
+
+    base, real = totals["baseline"], totals["service"]
+    ratio = real.per_second / base.per_second if base.per_second else float("nan")
+    return {
+        "benchmark": "api",
+        "endpoint": "POST /chat/v1/conversations/{id}/messages (customer message)",
+        "settings": {
+            "concurrency": args.concurrency,
+            "warmup_s": args.warmup,
+            "duration_s": args.duration,
+            "rounds": args.rounds,
+            "conversations": args.conversations,
+            "pool_max": args.pool_max,
+            "service_settings": args.extra_env,
+        },
+        "environment": env,
+        "baseline": {
+            **base.summary(),
+            **cpu_summary(cpu["baseline"], base),
+            "rss_mib": round(rss["baseline"] / 2**20, 1),
+        },
+        "service": {**real.summary(), **cpu_summary(cpu["service"], real), "rss_mib": round(rss["service"] / 2**20, 1)},
+        "machine_cpu_busy_pct": round(100 * machine["busy"] / machine["total"], 1) if machine["total"] else None,
+        "ratio": round(ratio, 3),
+        "aim": AIM,
+        "aim_met": ratio >= AIM,
+        "rows_written": written,
+        "rounds_detail": rounds,
+    }
+
+
+def report(results: dict[str, Any]) -> str:
+    s, env = results["settings"], results["environment"]
+    lines = [
+        f"API benchmark: {results['endpoint']}",
+        f"  concurrency {s['concurrency']}; measured {s['duration_s']:g} s per target in {s['rounds']} alternating"
+        f" round(s), each after a {s['warmup_s']:g} s warm-up; pool max {s['pool_max']} on both servers",
+        f"  messages rotate over {s['conversations']} conversations, so concurrent requests rarely wait on the"
+        " same conversation's row lock",
+        f"  {env['database']}; uvicorn with {env['uvicorn']}; Python {env['python']}",
+        f"  {env['cpus']} CPU core(s) shared by PostgreSQL, both servers and this load generator",
+        "",
+        f"  {'':<10}{'requests':>10}{'errors':>8}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}"
+        f"{'CPU ms/req':>12}{'CPU %core':>11}{'RSS MiB':>9}",
+    ]
+    for name in ("baseline", "service"):
+        r = results[name]
+        lines.append(
+            f"  {name:<10}{r['requests']:>10}{r['errors']:>8}{r['requests_per_second']:>10.1f}"
+            f"{r['p50_ms']:>9.2f}{r['p99_ms']:>9.2f}{r['server_cpu_ms_per_request']:>12.3f}"
+            f"{r['server_cpu_pct_of_core']:>11.1f}{r['rss_mib']:>9.1f}"
+        )
+    verdict = "met" if results["aim_met"] else "NOT met"
+    lines += [
+        "",
+        "  CPU ms/req and CPU %core: the server process's own CPU time over the measured period;"
+        " RSS: its resident memory at the end.",
+        f"  Whole machine CPU busy while measuring: {results['machine_cpu_busy_pct']}%.",
+        f"  service/baseline throughput: {results['ratio']:.2f}  (aim >= {results['aim']:.2f}: {verdict})",
+    ]
+    for name in ("baseline", "service"):
+        if results[name]["errors"]:
+            lines.append(f"  {name} errors: {results[name]['error_kinds']}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    results = run(args)
+    print(report(results))
+    if args.json is not None:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(results, indent=2) + "\n")
+    if results["baseline"]["errors"] or results["service"]["errors"]:
+        return 1
+    if args.check and not results["aim_met"]:
+        return 2
+    return 0
