@@ -25,12 +25,14 @@ import httpx
 import psycopg
 import pytest
 import uvicorn
+from rich.console import Console
 
 from skchat.app import create_app
 from skchat.config import Settings
 from skchat.embedded import with_database
 from skchat.kit.db import Database
 from skchat.kit.logging import configure_logging
+from skchat.knowledge.importer import import_folder
 from skchat.migrate import upgrade
 from skchat.tenancy.service import create_tenant
 
@@ -204,3 +206,23 @@ def admin_sql(pg: Pg) -> Iterator[psycopg.Connection[Any]]:
     """Superuser access to the test database, to look at rows as they really are."""
     with psycopg.connect(with_database(pg.admin_url, DATABASE), autocommit=True) as conn:
         yield conn
+
+
+# The demo tenant's data, shipped in the repo (a copy of shared/data/demo-store), or SKCHAT_DEMO_STORE.
+DEFAULT_DEMO_STORE = Path(__file__).resolve().parents[1] / "examples" / "demo-store"
+
+
+@pytest.fixture(scope="session")
+def demo_store() -> Path:
+    path = Path(os.environ.get("SKCHAT_DEMO_STORE", DEFAULT_DEMO_STORE))
+    assert (path / "knowledge.jsonl").is_file(), f"no demo store at {path}; set SKCHAT_DEMO_STORE"
+    return path
+
+
+@pytest.fixture(scope="module")
+def demo_tenant(make_tenant: Callable[[str], Tenant], base_url: str, demo_store: Path) -> Tenant:
+    """A tenant holding the demo store in test mode, imported through the API."""
+    tenant = make_tenant("Kaveri Threads")
+    summary = import_folder(demo_store, base_url, tenant.test_key, console=Console(quiet=True))
+    assert summary.failed == 0, summary.errors
+    return tenant

@@ -9,17 +9,22 @@ from contextlib import asynccontextmanager, suppress
 from fastapi import APIRouter, FastAPI
 
 from skchat import __version__
+from skchat.agent.registry import build_agent_services, warm
+from skchat.agent.registry import close as close_agent
 from skchat.agents.endpoints import router as agents_router
 from skchat.api_keys.endpoints import router as api_keys_router
+from skchat.catalog.endpoints import router as catalog_router
 from skchat.config import Settings
 from skchat.contacts.endpoints import router as contacts_router
 from skchat.conversations.endpoints import router as conversations_router
 from skchat.events.endpoints import router as events_router
+from skchat.intents.endpoints import router as intents_router
 from skchat.kit import handlers
 from skchat.kit.db import Database
 from skchat.kit.middleware import UnitOfWorkMiddleware
 from skchat.kit.ratelimit import TokenBuckets
 from skchat.kit.runtime import Runtime
+from skchat.knowledge.endpoints import router as knowledge_router
 from skchat.members.endpoints import router as members_router
 from skchat.messages.endpoints import router as messages_router
 from skchat.ops import router as ops_router
@@ -41,6 +46,9 @@ def api_router() -> APIRouter:
         contacts_router,
         members_router,
         agents_router,
+        knowledge_router,
+        catalog_router,
+        intents_router,
         events_router,
         api_keys_router,
         webhooks_router,
@@ -62,14 +70,17 @@ def create_app(settings: Settings, database_url: str, *, run_worker: bool = Fals
             max_size=settings.db_pool_max,
         )
         await db.connect()
+        agent = build_agent_services(settings)
+        await asyncio.to_thread(warm, agent)
         app.state.runtime = Runtime(
             settings=settings,
             db=db,
             buckets=TokenBuckets(settings.rate_limit_per_second, settings.rate_limit_burst),
             key_secret=settings.resolved_secret_key(),
+            agent=agent,
         )
         stop = asyncio.Event()
-        worker = asyncio.create_task(runner.run(db, settings, stop)) if run_worker else None
+        worker = asyncio.create_task(runner.run(db, settings, stop, agent)) if run_worker else None
         try:
             yield
         finally:
@@ -77,6 +88,7 @@ def create_app(settings: Settings, database_url: str, *, run_worker: bool = Fals
             if worker is not None:
                 with suppress(asyncio.CancelledError):
                     await worker
+            await close_agent(agent)
             await db.close()
 
     app = FastAPI(

@@ -1,4 +1,4 @@
-"""The `skchat` command: serve, worker, migrate, tenant create."""
+"""The `skchat` command: serve, worker, migrate, tenant create, import."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import signal
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -74,6 +75,8 @@ def serve(
 @app.command()
 def worker() -> None:
     """Run the background worker alone (to scale out)."""
+    from skchat.agent.registry import build_agent_services, warm
+    from skchat.agent.registry import close as close_agent
     from skchat.kit.db import Database
     from skchat.kit.logging import configure_logging
     from skchat.worker import runner
@@ -83,15 +86,18 @@ def worker() -> None:
     url = migrated_url(settings)
 
     async def main() -> None:
-        db = Database(url, app_role=settings.app_role, min_size=1, max_size=4)
+        db = Database(url, app_role=settings.app_role, min_size=1, max_size=8)
         await db.connect()
+        agent = build_agent_services(settings)
+        await asyncio.to_thread(warm, agent)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
         try:
-            await runner.run(db, settings, stop)
+            await runner.run(db, settings, stop, agent)
         finally:
+            await close_agent(agent)
             await db.close()
 
     asyncio.run(main())
@@ -122,6 +128,44 @@ def listen(
     types = {t.strip() for t in events.split(",") if t.strip()} if events else None
     with contextlib.suppress(KeyboardInterrupt):
         run(base, key, forward_to, types, new_secret(), lambda line: typer.echo(line, err=False))
+
+
+@app.command("import")
+def import_(
+    folder: Annotated[
+        Path, typer.Argument(help="A store folder: store.json, intents.json, knowledge.jsonl, catalog.jsonl.")
+    ],
+    key: Annotated[str, typer.Option("--key", envvar="SKCHAT_API_KEY", help="A secret key (sk_test_… or sk_live_…).")],
+    api: Annotated[str | None, typer.Option(help="The SK Chat server (default: this machine's).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    concurrency: Annotated[int, typer.Option(min=1, max=32, help="Requests in flight at once.")] = 4,
+) -> None:
+    """Load a store folder (demo-store format) through the API; running it again changes only what differs."""
+    from skchat.kit.keys import key_mode
+    from skchat.knowledge.folder import FolderError
+    from skchat.knowledge.importer import ImportFailed, import_folder, print_summary
+
+    if key_mode(key) is None:
+        console.print("[red]--key must be a secret key: sk_test_… or sk_live_….[/]")
+        raise typer.Exit(2)
+    settings = get_settings()
+    base = api or f"http://{settings.host}:{settings.port}"
+    try:
+        summary = import_folder(folder, base, key, console=console, concurrency=concurrency)
+    except FolderError as exc:
+        console.print(f"Cannot import {folder}: nothing was sent.", style="red", markup=False, soft_wrap=True)
+        for problem in exc.problems:
+            console.print(f"  {problem}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from exc
+    except ImportFailed as exc:
+        console.print(str(exc), style="red", markup=False, soft_wrap=True)
+        raise typer.Exit(2) from exc
+    if as_json:
+        typer.echo(json.dumps(summary.as_dict()))
+    else:
+        print_summary(summary, Console())
+    if summary.failed:
+        raise typer.Exit(1)
 
 
 @tenant_app.command("create")

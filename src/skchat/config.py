@@ -5,7 +5,9 @@ from __future__ import annotations
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -51,6 +53,20 @@ class Settings(BaseSettings):
     # Live-mode endpoints must not resolve to private, loopback or link-local addresses (SSRF).
     # A self-hosted install that delivers to its own intranet may turn this off.
     webhook_block_private_live: bool = True
+
+    # Annotation of customer messages (language, intent, sentiment, handoff signals): a name registered in
+    # skchat.agent.nlu.registry; `offline` (the default) runs in-process from packaged models and lexicons.
+    nlu_provider: str = "offline"
+
+    # The agent's replies: `offline` (the default) needs no network; `openai` speaks the OpenAI chat API to
+    # OpenAI or any compatible server (vLLM, Ollama, a gateway: set llm_base_url, e.g. http://host:8000/v1);
+    # `anthropic` speaks Anthropic's Messages API (llm_base_url without /v1). A hosted model that fails or
+    # takes longer than llm_timeout_s is replaced by the offline composer for that reply.
+    llm_provider: Literal["offline", "openai", "anthropic"] = "offline"
+    llm_base_url: str | None = None  # unset: the provider's public endpoint
+    llm_api_key: SecretStr | None = None  # never logged; optional for a keyless local server
+    llm_model: str | None = None  # required for a hosted provider
+    llm_timeout_s: float = 8.0
 
     def resolved_data_dir(self) -> Path:
         return self.data_dir.expanduser().resolve()

@@ -91,8 +91,13 @@ def test_quickstart_on_a_fresh_data_dir(served: tuple[subprocess.Popen[bytes], s
     )
     assert r.status_code == 201, r.text
     assert r.json()["agent_id"] == tenant["agent_id"]
-    events = httpx.get(base + "/chat/v1/events", headers=headers).json()
-    assert {e["type"] for e in events["data"]} == {"chat.conversation.created", "chat.message.received"}
+    # The agent's reply follows from the worker inside `skchat serve`.
+    deadline = time.monotonic() + 30
+    types: set[str] = set()
+    while time.monotonic() < deadline and "chat.message.sent" not in types:
+        types = {e["type"] for e in httpx.get(base + "/chat/v1/events", headers=headers).json()["data"]}
+        time.sleep(0.2)
+    assert types == {"chat.conversation.created", "chat.message.received", "chat.message.sent"}
 
     live = httpx.get(base + "/chat/v1/conversations", headers={"Authorization": f"Bearer {tenant['live_key']}"})
     assert live.status_code == 200 and live.json()["data"] == []

@@ -137,6 +137,7 @@ def test_full_lifecycle_and_its_events(
         "chat.message.sent",
         "chat.conversation.closed",
         "chat.message.received",
+        "chat.sentiment.changed",  # "Thanks!" moves the mood from neutral to positive
     ]
 
 

@@ -34,7 +34,7 @@ async def create_conversation(
     ctx: ConversationsWrite, body: Annotated[ConversationCreate, Body()] = ConversationCreate()
 ) -> dict[str, Any]:
     """Create a conversation, optionally with the customer's first message."""
-    return await service.create(ctx.conn, ctx.principal.scope, body)
+    return await service.create(ctx.conn, ctx.principal.scope, body, ctx.runtime.agent)
 
 
 @router.get("", response_model=ConversationList, response_model_exclude_unset=True)

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from skchat.agent.services import AgentServices
 from skchat.agents import repository as agents
 from skchat.contacts import repository as contacts
 from skchat.conversations import lifecycle, repository
+from skchat.conversations.handoff import stand_down
 from skchat.conversations.schemas import (
     AssignRequest,
     CloseRequest,
@@ -24,7 +26,6 @@ from skchat.kit.errors import NotFound
 from skchat.kit.ids import new_id
 from skchat.kit.pagination import ListParams, page
 from skchat.members import repository as members
-from skchat.messages import repository as messages
 from skchat.messages import service as message_service
 
 
@@ -43,7 +44,9 @@ async def _agent_id(conn: Connection, scope: TenantScope, agent_id: str | None) 
     return found
 
 
-async def create(conn: Connection, scope: TenantScope, body: ConversationCreate) -> dict[str, Any]:
+async def create(
+    conn: Connection, scope: TenantScope, body: ConversationCreate, agent: AgentServices | None = None
+) -> dict[str, Any]:
     agent_id = await _agent_id(conn, scope, body.agent_id)
     given = body.contact.model_dump(exclude_none=True) if body.contact else {}
     contact = await contacts.upsert(conn, scope, new_id("ctc"), given.pop("external_id", None), given)
@@ -61,8 +64,9 @@ async def create(conn: Connection, scope: TenantScope, body: ConversationCreate)
     )
     first: list[dict[str, Any]] = []
     if body.message is not None:
-        row = await _get(conn, scope, conversation_id, lock=True)
-        first.append(await message_service.receive_customer_message(conn, scope, row, body.message.text))
+        first.append(
+            await message_service.receive_customer_message(conn, scope, conversation_id, body.message.text, agent)
+        )
     conversation = render(await _get(conn, scope, conversation_id))
     conversation["messages"] = first
     return conversation
@@ -101,19 +105,7 @@ async def handoff(
 ) -> dict[str, Any]:
     """The AI stands down: status `handoff`, and `chat.handoff.requested` with the reason."""
     row = await _get(conn, scope, conversation_id, lock=True)
-    lifecycle.can_hand_off(row)
-    await repository.update(conn, scope, conversation_id, {"status": "handoff"})
-    await emit(
-        conn,
-        scope,
-        "chat.handoff.requested",
-        {
-            "conversation_id": conversation_id,
-            "reason": reason,
-            "detail": body.reason,
-            "last_message_id": await messages.last_id(conn, scope, conversation_id),
-        },
-    )
+    await stand_down(conn, scope, row, reason, body.reason)
     return render(await _get(conn, scope, conversation_id))
 
 

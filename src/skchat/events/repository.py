@@ -25,6 +25,36 @@ async def next_sequence(conn: Connection, scope: TenantScope, conversation_id: s
     return value
 
 
+def event_ctes(p: int) -> str:
+    """`event` and `fanout` CTEs inserting an event and its deliveries, for composing statements.
+
+    Parameters from $p on: tenant_id, livemode, event id, type, conversation_id, sequence, data.
+    One delivery per subscribed endpoint; a disabled endpoint's delivery is `held` rather than
+    skipped, so nothing is lost (a recover sends it).
+    """
+    t, m, e, ty, c, q, d = (f"${p + i}" for i in range(7))
+    return f"""
+        event AS (
+            INSERT INTO events (tenant_id, livemode, id, type, conversation_id, sequence, data)
+            VALUES ({t}, {m}, {e}, {ty}, {c}, {q}, {d})
+            RETURNING {COLUMNS}
+        ), fanout AS (
+            INSERT INTO webhook_deliveries (tenant_id, livemode, event_id, endpoint_id, state, event_created_at)
+            SELECT w.tenant_id, w.livemode, {e}, w.id,
+                   CASE WHEN w.disabled THEN 'held' ELSE 'pending' END, (SELECT created_at FROM event)
+            FROM webhook_endpoints w
+            WHERE w.tenant_id = {t} AND w.livemode = {m} AND ({ty} = ANY (w.events) OR '*' = ANY (w.events))
+            RETURNING state
+        )"""
+
+
+# Selected beside the CTEs' result: wakes the delivery workers at commit when anything is due.
+NOTIFY_DUE = (
+    f"CASE WHEN EXISTS (SELECT 1 FROM fanout WHERE state = 'pending') "
+    f"THEN pg_notify('{DELIVERY_CHANNEL}', '') END AS deliveries_notified"
+)
+
+
 async def insert(
     conn: Connection,
     scope: TenantScope,
@@ -34,32 +64,10 @@ async def insert(
     sequence: int | None,
     data: dict[str, Any],
 ) -> Record:
-    """Insert the event and, in the same statement, one delivery per subscribed endpoint.
-
-    A disabled endpoint's delivery is `held` rather than skipped, so nothing is lost: a
-    recover sends it. When any delivery is due, NOTIFY wakes the workers at commit.
-    """
-    row = await one(
+    """Insert the event and, in the same statement, one delivery per subscribed endpoint."""
+    return await one(
         conn,
-        f"""
-        WITH event AS (
-            INSERT INTO events (tenant_id, livemode, id, type, conversation_id, sequence, data)
-            VALUES ($1, $2, $3, $4, $5, $6, $7)
-            RETURNING {COLUMNS}
-        ), fanout AS (
-            INSERT INTO webhook_deliveries (tenant_id, livemode, event_id, endpoint_id, state, event_created_at)
-            SELECT w.tenant_id, w.livemode, $3, w.id,
-                   CASE WHEN w.disabled THEN 'held' ELSE 'pending' END, (SELECT created_at FROM event)
-            FROM webhook_endpoints w
-            WHERE w.tenant_id = $1 AND w.livemode = $2 AND ($4 = ANY (w.events) OR '*' = ANY (w.events))
-            RETURNING state
-        )
-        SELECT event.*,
-               (SELECT count(*) FROM fanout WHERE state = 'pending') AS due,
-               CASE WHEN EXISTS (SELECT 1 FROM fanout WHERE state = 'pending')
-                    THEN pg_notify('{DELIVERY_CHANNEL}', '') END AS notified
-        FROM event
-        """,
+        f"WITH {event_ctes(1)} SELECT event.*, {NOTIFY_DUE} FROM event",
         scope.tenant_id,
         scope.livemode,
         event_id,
@@ -68,7 +76,6 @@ async def insert(
         sequence,
         data,
     )
-    return row
 
 
 async def get(conn: Connection, scope: TenantScope, event_id: str) -> Record | None:

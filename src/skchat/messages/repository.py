@@ -5,8 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from skchat.events.repository import NOTIFY_DUE, event_ctes
 from skchat.kit.db import Connection, Record, TenantScope, one
 from skchat.kit.pagination import ListParams, keyset_sql
+
+# LISTEN/NOTIFY channel of the agent worker (agent/jobs.py listens on it).
+AGENT_JOBS_CHANNEL = "skchat_agent_jobs"
 
 COLUMNS = (
     "id, livemode, conversation_id, role, sender_type, sender_id, text, intent, lang, "
@@ -57,6 +61,58 @@ async def insert(conn: Connection, scope: TenantScope, m: NewMessage) -> Record:
     return row
 
 
+async def insert_received(
+    conn: Connection,
+    scope: TenantScope,
+    m: NewMessage,
+    event_id: str,
+    sequence: int,
+    event_data: dict[str, Any],
+    job_id: str,
+    job_kind: str | None,
+) -> Record:
+    """A customer message, its `chat.message.received` event (with webhook deliveries) and, when
+    the AI is active, its agent job: one statement, in the caller's transaction."""
+    return await one(
+        conn,
+        f"""
+        WITH message AS (
+            INSERT INTO messages (tenant_id, livemode, id, conversation_id, role, sender_type, sender_id,
+                                  text, intent, lang, sentiment, sentiment_score, confidence, sources)
+            VALUES ($1, $2, $3, $4, 'customer', 'customer', $5, $6, $7, $8, $9, $10, $11, '[]')
+            RETURNING {COLUMNS}
+        ), {event_ctes(12)}, job AS (
+            INSERT INTO agent_jobs (tenant_id, livemode, id, conversation_id, message_id, kind)
+            SELECT $1, $2, $19, $4, (SELECT id FROM message), $20 WHERE $20::text IS NOT NULL
+            RETURNING 1
+        )
+        SELECT message.*, (SELECT id FROM event) AS event_id, {NOTIFY_DUE},
+               CASE WHEN EXISTS (SELECT 1 FROM job) THEN pg_notify('{AGENT_JOBS_CHANNEL}', '') END AS job_notified
+        FROM message
+        """,
+        scope.tenant_id,
+        scope.livemode,
+        m.id,
+        m.conversation_id,
+        m.sender_id,
+        m.text,
+        m.intent,
+        m.lang,
+        m.sentiment,
+        m.sentiment_score,
+        m.confidence,
+        scope.tenant_id,
+        scope.livemode,
+        event_id,
+        "chat.message.received",
+        m.conversation_id,
+        sequence,
+        event_data,
+        job_id,
+        job_kind,
+    )
+
+
 async def list_(conn: Connection, scope: TenantScope, conversation_id: str, params: ListParams) -> list[Record]:
     args: list[Any] = [scope.tenant_id, scope.livemode, conversation_id]
     page_where, tail = keyset_sql(params, args)
@@ -77,3 +133,34 @@ async def last_id(conn: Connection, scope: TenantScope, conversation_id: str) ->
         conversation_id,
     )
     return value
+
+
+async def get(conn: Connection, scope: TenantScope, message_id: str) -> Record | None:
+    row: Record | None = await conn.fetchrow(
+        f"SELECT {COLUMNS} FROM messages WHERE tenant_id = $1 AND livemode = $2 AND id = $3",
+        scope.tenant_id,
+        scope.livemode,
+        message_id,
+    )
+    return row
+
+
+async def recent(
+    conn: Connection, scope: TenantScope, conversation_id: str, limit: int, *, before: Any
+) -> list[Record]:
+    """The last `limit` messages before a time, oldest first (the history a reply sees)."""
+    rows: list[Record] = await conn.fetch(
+        f"""
+        SELECT * FROM (
+            SELECT {COLUMNS} FROM messages
+            WHERE tenant_id = $1 AND livemode = $2 AND conversation_id = $3 AND created_at < $4
+            ORDER BY created_at DESC, id DESC LIMIT $5
+        ) m ORDER BY created_at, id
+        """,
+        scope.tenant_id,
+        scope.livemode,
+        conversation_id,
+        before,
+        limit,
+    )
+    return rows

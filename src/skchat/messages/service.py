@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from skchat.agent import inbound, mood
+from skchat.agent.services import AgentServices
 from skchat.conversations import lifecycle
 from skchat.conversations import repository as conversations
 from skchat.events.service import emit
@@ -24,10 +26,16 @@ async def locked_conversation(conn: Connection, scope: TenantScope, conversation
     return row
 
 
-async def post(conn: Connection, scope: TenantScope, conversation_id: str, body: MessageCreate) -> dict[str, Any]:
-    conversation = await locked_conversation(conn, scope, conversation_id)
+async def post(
+    conn: Connection,
+    scope: TenantScope,
+    conversation_id: str,
+    body: MessageCreate,
+    agent: AgentServices | None = None,
+) -> dict[str, Any]:
     if body.role == "customer":
-        return await receive_customer_message(conn, scope, conversation, body.text)
+        return await receive_customer_message(conn, scope, conversation_id, body.text, agent)
+    conversation = await locked_conversation(conn, scope, conversation_id)
     lifecycle.ensure_not_closed(conversation)
     if body.member_id is not None:
         if await members.get(conn, scope, body.member_id) is None:
@@ -48,39 +56,58 @@ async def post(conn: Connection, scope: TenantScope, conversation_id: str, body:
 
 
 async def receive_customer_message(
-    conn: Connection, scope: TenantScope, conversation: Record, text: str
+    conn: Connection, scope: TenantScope, conversation_id: str, text: str, agent: AgentServices | None
 ) -> dict[str, Any]:
-    """A customer message: stored, counted, announced; it reopens a closed conversation."""
-    if conversation["status"] == "closed":
-        await conversations.update(
-            conn,
-            scope,
-            conversation["id"],
-            {"status": lifecycle.reopened_status(conversation), "closed_at": None, "resolution": None},
-        )
-    row = await repository.insert(
+    """A customer message: annotated, stored, announced, handed to the agent (agent/inbound.py).
+
+    It reopens a closed conversation. The hot path is three statements: the conversation's
+    locking update, the message with its event, deliveries and job, and (rarely) follow-ups.
+    """
+    annotation = None
+    if agent is not None:
+        corpus, _ = await agent.corpus.get(conn, scope)
+        annotation = await agent.annotate(text, corpus.intents)
+    conversation = await conversations.receive_message(
         conn,
         scope,
-        NewMessage(new_id("msg"), conversation["id"], "customer", "customer", conversation["contact_id"], text),
+        conversation_id,
+        lang=annotation.lang if annotation else None,
+        intent=annotation.intent if annotation else None,
+        score=annotation.sentiment_score if annotation else None,
+        mood_weight=mood.WEIGHT,
+        mood_threshold=mood.THRESHOLD,
     )
-    await conversations.count_message(conn, scope, conversation["id"])
-    message = render(row)
-    await emit(
-        conn,
-        scope,
-        "chat.message.received",
-        {
-            "conversation_id": conversation["id"],
-            "message_id": message["id"],
-            "text": message["text"],
-            "intent": message["intent"],
-            "lang": message["lang"],
-            "sentiment": message["sentiment"],
-            "sentiment_score": message["sentiment_score"],
-            "channel": conversation["channel"],
-        },
+    if conversation is None:
+        raise NotFound(f"No conversation {conversation_id}.")
+    decided = inbound.plan(conversation, annotation)
+    new = NewMessage(
+        new_id("msg"),
+        conversation_id,
+        "customer",
+        "customer",
+        conversation["contact_id"],
+        text,
+        intent=annotation.intent if annotation else None,
+        lang=annotation.lang if annotation else None,
+        sentiment=annotation.sentiment if annotation else None,
+        sentiment_score=round(annotation.sentiment_score, 4) if annotation else None,
+        confidence=round(annotation.confidence, 4) if annotation else None,
     )
-    return message
+    event_data = {
+        "conversation_id": conversation_id,
+        "message_id": new.id,
+        "text": new.text,
+        "intent": new.intent,
+        "lang": new.lang,
+        "sentiment": new.sentiment,
+        "sentiment_score": new.sentiment_score,
+        "channel": conversation["channel"],
+    }
+    row = await repository.insert_received(
+        conn, scope, new, new_id("evt"), conversation["event_seq"], event_data, new_id("job"), decided.job_kind
+    )
+    await inbound.follow_up(conn, scope, conversation, new.id, decided)
+    return render(row)
 
 
 def sent_event(message: dict[str, Any]) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""The worker: webhook delivery and periodic housekeeping. Later issues add job kinds.
+"""The worker: webhook delivery, the AI agent's replies and periodic housekeeping.
 
 Runs inside `skchat serve` and alone as `skchat worker`; any number may run at once, since
 every job is safe to run concurrently.
@@ -11,6 +11,8 @@ import contextlib
 
 import structlog
 
+from skchat.agent.services import AgentServices
+from skchat.agent.worker import AgentRunner
 from skchat.config import Settings
 from skchat.kit.db import Database
 from skchat.webhooks.dispatcher import Dispatcher
@@ -26,14 +28,17 @@ async def housekeeping(db: Database) -> None:
         log.info("purged expired idempotency keys", count=purged)
 
 
-async def run(db: Database, settings: Settings, stop: asyncio.Event) -> None:
-    """Run every job kind until `stop` is set: webhook delivery, and periodic housekeeping."""
+async def run(db: Database, settings: Settings, stop: asyncio.Event, agent: AgentServices) -> None:
+    """Run every job kind until `stop` is set: webhook delivery, agent replies, housekeeping."""
     log.info("worker started")
-    dispatcher = asyncio.create_task(Dispatcher(db, settings).run(stop))
+    loops = [
+        asyncio.create_task(Dispatcher(db, settings).run(stop)),
+        asyncio.create_task(AgentRunner(db, settings, agent).run(stop)),
+    ]
     try:
         await _housekeeping_loop(db, stop)
     finally:
-        await dispatcher
+        await asyncio.gather(*loops, return_exceptions=True)
     log.info("worker stopped")
 
 

@@ -1,0 +1,108 @@
+"""SQL for catalog items. Prices travel as decimal strings and are stored as NUMERIC."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from skchat.kit.db import Connection, Record, TenantScope
+from skchat.kit.pagination import ListParams, keyset_sql
+
+COLUMNS = "id, livemode, name, description, category, price, currency, in_stock, attributes, created_at, updated_at"
+
+
+def _price(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+async def insert(conn: Connection, scope: TenantScope, item_id: str, fields: dict[str, Any]) -> Record | None:
+    """The new item, or None when the id is taken (no error, so the transaction lives on)."""
+    row: Record | None = await conn.fetchrow(
+        f"""
+        INSERT INTO catalog_items
+            (tenant_id, livemode, id, name, description, category, price, currency, in_stock, attributes)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+        ON CONFLICT (tenant_id, livemode, id) DO NOTHING
+        RETURNING {COLUMNS}
+        """,
+        scope.tenant_id,
+        scope.livemode,
+        item_id,
+        fields["name"],
+        fields["description"],
+        fields["category"],
+        _price(fields["price"]),
+        fields["currency"],
+        fields["in_stock"],
+        fields["attributes"],
+    )
+    return row
+
+
+async def get(conn: Connection, scope: TenantScope, item_id: str, *, lock: bool = False) -> Record | None:
+    row: Record | None = await conn.fetchrow(
+        f"SELECT {COLUMNS} FROM catalog_items WHERE tenant_id = $1 AND livemode = $2 AND id = $3"
+        + (" FOR UPDATE" if lock else ""),
+        scope.tenant_id,
+        scope.livemode,
+        item_id,
+    )
+    return row
+
+
+async def get_many(conn: Connection, scope: TenantScope, item_ids: Sequence[str]) -> list[Record]:
+    rows: list[Record] = await conn.fetch(
+        f"SELECT {COLUMNS} FROM catalog_items WHERE tenant_id = $1 AND livemode = $2 AND id = ANY($3::text[])",
+        scope.tenant_id,
+        scope.livemode,
+        list(item_ids),
+    )
+    return rows
+
+
+async def list_(conn: Connection, scope: TenantScope, params: ListParams, filters: dict[str, Any]) -> list[Record]:
+    args: list[Any] = [scope.tenant_id, scope.livemode]
+    where = "tenant_id = $1 AND livemode = $2"
+    for column, value in filters.items():
+        args.append(value)
+        where += f" AND {column} = ${len(args)}"
+    page_where, tail = keyset_sql(params, args)
+    rows: list[Record] = await conn.fetch(f"SELECT {COLUMNS} FROM catalog_items WHERE {where}{page_where}{tail}", *args)
+    return rows
+
+
+async def all_(conn: Connection, scope: TenantScope) -> list[Record]:
+    """Every item of the tenant and mode, oldest first (for the agent's corpus)."""
+    rows: list[Record] = await conn.fetch(
+        f"SELECT {COLUMNS} FROM catalog_items WHERE tenant_id = $1 AND livemode = $2 ORDER BY created_at, id",
+        scope.tenant_id,
+        scope.livemode,
+    )
+    return rows
+
+
+async def update(conn: Connection, scope: TenantScope, item_id: str, changes: dict[str, Any]) -> Record | None:
+    """Set the given columns (names come from the service, never from the request)."""
+    args: list[Any] = [scope.tenant_id, scope.livemode, item_id]
+    sets = []
+    for column, value in changes.items():
+        args.append(_price(value) if column == "price" else value)
+        sets.append(f"{column} = ${len(args)}")
+    sets.append("updated_at = clock_timestamp()")
+    row: Record | None = await conn.fetchrow(
+        f"UPDATE catalog_items SET {', '.join(sets)} WHERE tenant_id = $1 AND livemode = $2 AND id = $3 "
+        f"RETURNING {COLUMNS}",
+        *args,
+    )
+    return row
+
+
+async def delete(conn: Connection, scope: TenantScope, item_id: str) -> bool:
+    deleted: str | None = await conn.fetchval(
+        "DELETE FROM catalog_items WHERE tenant_id = $1 AND livemode = $2 AND id = $3 RETURNING id",
+        scope.tenant_id,
+        scope.livemode,
+        item_id,
+    )
+    return deleted is not None

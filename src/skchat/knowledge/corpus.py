@@ -1,0 +1,163 @@
+"""A tenant's corpus (articles, items, intents) and its search index, cached per process.
+
+The agent runtime and the search endpoints ask for the same thing:
+
+    corpus, retriever = await shared_cache().get(conn, scope)
+    hits = retriever.search("do you deliver to Chennai?", lang="en", kind="article", limit=5)
+
+`conn` is any connection whose transaction has the tenant and mode set for row-level
+security (a request's `ctx.conn`, a worker's scoped transaction). Each call costs one
+primary-key lookup of `corpus_versions`, which a trigger bumps in the same transaction as
+every write to articles, items, intents (and to the default agent's languages). When the
+version differs from the cached one, the corpus is loaded again and the retriever rebuilt
+(off the event loop); concurrent callers of one tenant wait for that single rebuild.
+
+The retriever comes from `retriever_factory()`: the agent's own (`skchat.agent.retrieval.
+default_factory()`) when it is installed, else the token-overlap fallback in
+`knowledge/fallback.py`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime
+
+from skchat.agent.retrieval.base import Retriever, RetrieverFactory
+from skchat.agent.types import Article, Corpus, IntentSpec, Item
+from skchat.catalog import repository as catalog
+from skchat.catalog.schemas import render as render_item
+from skchat.intents import repository as intents
+from skchat.kit.db import Connection, TenantScope
+from skchat.knowledge import repository
+
+Version = tuple[int, datetime] | None
+
+
+async def load_corpus(conn: Connection, scope: TenantScope) -> Corpus:
+    """Everything the tenant's agent may answer from, in this scope, as the agent's value types."""
+    articles = tuple(
+        Article(
+            id=row["id"],
+            title=row["title"],
+            body=row["body"],
+            intent=row["intent"],
+            tags=tuple(row["tags"]),
+            lang=row["lang"],
+        )
+        for row in await repository.all_(conn, scope)
+    )
+    items = []
+    for row in await catalog.all_(conn, scope):
+        item = render_item(row)
+        items.append(
+            Item(
+                id=item["id"],
+                name=item["name"],
+                description=item["description"],
+                category=item["category"],
+                price=item["price"],
+                currency=item["currency"],
+                in_stock=item["in_stock"],
+                attributes=item["attributes"],
+            )
+        )
+    specs = tuple(
+        IntentSpec(name=row["name"], description=row["description"], examples=tuple(row["examples"]))
+        for row in await intents.all_(conn, scope)
+    )
+    profile = await repository.store_profile(conn, scope)
+    languages = tuple(profile["languages"] or ()) if profile is not None else ()
+    return Corpus(
+        articles=articles,
+        items=tuple(items),
+        intents=specs,
+        store_name=profile["name"] if profile is not None else "",
+        languages=languages or ("en",),
+    )
+
+
+def retriever_factory() -> RetrieverFactory:
+    """The agent's retriever when it is available, else the token-overlap fallback."""
+    try:
+        from skchat.agent.retrieval import default_factory  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:
+        from skchat.knowledge.fallback import TokenOverlapFactory
+
+        return TokenOverlapFactory()
+    factory: RetrieverFactory = default_factory()
+    return factory
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    version: Version
+    corpus: Corpus
+    retriever: Retriever
+
+
+class CorpusCache:
+    """Per-process cache of (corpus, retriever) by tenant and mode, rebuilt when the stored version moves.
+
+    Bounded: the least recently used tenants are dropped beyond `max_entries`. Safe to share
+    between event loops (the test server and a worker may run loops in threads of one process).
+    """
+
+    def __init__(self, factory: RetrieverFactory | None = None, *, max_entries: int = 512) -> None:
+        self._factory = factory
+        self._max_entries = max_entries
+        self._entries: OrderedDict[TenantScope, _Entry] = OrderedDict()
+        self._locks: dict[tuple[int, TenantScope], asyncio.Lock] = {}
+        self.builds = 0  # how many times a corpus was loaded and indexed (for tests and metrics)
+
+    def factory(self) -> RetrieverFactory:
+        if self._factory is None:
+            self._factory = retriever_factory()
+        return self._factory
+
+    async def get(self, conn: Connection, scope: TenantScope) -> tuple[Corpus, Retriever]:
+        """The tenant's current corpus and a retriever over it: one cheap version check when cached."""
+        version = await repository.corpus_version(conn, scope)
+        entry = self._fresh(scope, version)
+        if entry is None:
+            lock = self._locks.setdefault((id(asyncio.get_running_loop()), scope), asyncio.Lock())
+            async with lock:
+                entry = self._fresh(scope, version)  # another caller may have rebuilt it meanwhile
+                if entry is None:
+                    entry = await self._build(conn, scope, version)
+        return entry.corpus, entry.retriever
+
+    def invalidate(self, scope: TenantScope | None = None) -> None:
+        """Forget one tenant's (or every) cached corpus."""
+        if scope is None:
+            self._entries.clear()
+        else:
+            self._entries.pop(scope, None)
+
+    def _fresh(self, scope: TenantScope, version: Version) -> _Entry | None:
+        entry = self._entries.get(scope)
+        if entry is None or entry.version != version:
+            return None
+        self._entries.move_to_end(scope)
+        return entry
+
+    async def _build(self, conn: Connection, scope: TenantScope, version: Version) -> _Entry:
+        corpus = await load_corpus(conn, scope)
+        retriever = await asyncio.to_thread(self.factory().build, corpus)
+        entry = _Entry(version, corpus, retriever)
+        self.builds += 1
+        self._entries[scope] = entry
+        self._entries.move_to_end(scope)
+        while len(self._entries) > self._max_entries:
+            evicted, _ = self._entries.popitem(last=False)
+            self._locks = {k: v for k, v in self._locks.items() if k[1] != evicted}
+        return entry
+
+
+_shared = CorpusCache()
+
+
+def shared_cache() -> CorpusCache:
+    """The process's cache: the search endpoints and the agent runtime share it."""
+    return _shared

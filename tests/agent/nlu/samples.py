@@ -1,0 +1,93 @@
+"""Our own labelled sentences (written for these tests, not taken from any dev or held-out file).
+
+Each row: (text, language subtag, demo-store intent, sentiment, hand off?).
+"""
+
+from __future__ import annotations
+
+SAMPLES: tuple[tuple[str, str, str, str, bool], ...] = (
+    # English
+    ("hey, anybody around to help?", "en", "greeting", "neutral", False),
+    ("Can you send a parcel to Shillong, pin 793001?", "en", "delivery_area", "neutral", False),
+    ("Do you courier to Singapore?", "en", "delivery_area", "neutral", False),
+    ("If I place the order tonight, will I get it before Sunday?", "en", "delivery_time", "neutral", False),
+    (
+        "It's been a week, my parcel KT123456 still shows 'packed'. What's going on?",
+        "en",
+        "order_status",
+        "negative",
+        False,
+    ),
+    ("please stop my order, I found it cheaper elsewhere", "en", "cancel_order", "neutral", False),
+    ("The kurta is too short for me, how do I send it back?", "en", "return_refund", "neutral", False),
+    ("Can I pay in instalments with my HDFC card?", "en", "payment_methods", "neutral", False),
+    ("Do you have the mustard dupatta in stock again?", "en", "product_availability", "neutral", False),
+    ("what does the silk cushion cover set cost?", "en", "product_price", "neutral", False),
+    ("Is there parking near your showroom?", "en", "store_info", "neutral", False),
+    ("Any Diwali coupon running?", "en", "discount_offers", "neutral", False),
+    ("Please get a real human on this chat", "en", "human_request", "neutral", True),
+    ("The stitching came apart after one wash, really poor quality", "en", "complaint", "negative", False),
+    ("Awesome, thank you so much for the quick help!", "en", "thanks_goodbye", "positive", False),
+    ("Can you recommend a good biryani place nearby?", "en", "out_of_scope", "neutral", False),
+    ("Your delivery boy abused me on the phone. Absolutely unacceptable!!", "en", "complaint", "negative", True),
+    (
+        "I will take this to the consumer court if my refund is not processed by Monday",
+        "en",
+        "return_refund",
+        "negative",
+        True,
+    ),
+    ("I was charged two times for one kurta, please check", "en", "payment_methods", "negative", True),
+    # Hindi (Devanagari)
+    ("नमस्कार, मुझे थोड़ी मदद चाहिए", "hi", "greeting", "neutral", False),
+    ("क्या आप जयपुर में सामान भेजते हैं?", "hi", "delivery_area", "neutral", False),
+    ("बेंगलुरु तक पार्सल आने में कितने दिन लगेंगे?", "hi", "delivery_time", "neutral", False),
+    ("मेरा पार्सल अभी तक नहीं आया, कहाँ अटका है?", "hi", "order_status", "negative", False),
+    ("मुझे यह ऑर्डर रद्द करवाना है", "hi", "cancel_order", "neutral", False),
+    ("साड़ी का रंग पसंद नहीं आया, बदल सकते हैं क्या?", "hi", "return_refund", "negative", False),
+    ("क्या मैं यूपीआई से भुगतान कर सकता हूँ?", "hi", "payment_methods", "neutral", False),
+    ("यह चादर कितने रुपये की है?", "hi", "product_price", "neutral", False),
+    ("बहुत बढ़िया सेवा, धन्यवाद!", "hi", "thanks_goodbye", "positive", False),
+    ("मुझे आपके मैनेजर से बात करनी है", "hi", "human_request", "neutral", True),
+    ("मेरे खाते से दो बार पैसे कट गए हैं", "hi", "payment_methods", "negative", True),
+    ("आप लोग चोर हो, मैं पुलिस में शिकायत करूँगा", "hi", "complaint", "negative", True),
+    # Hinglish
+    ("bhai Nagpur mein delivery milegi kya?", "hi", "delivery_area", "neutral", False),
+    ("parcel kab tak aa jayega? jaldi chahiye", "hi", "delivery_time", "neutral", False),
+    ("mera order abhi tak dispatch kyun nahi hua?", "hi", "order_status", "negative", False),
+    ("mujhe order cancel karwana hai, galti se ho gaya", "hi", "cancel_order", "neutral", False),
+    ("refund ka status kya hai? return bhej diya tha", "hi", "return_refund", "neutral", False),
+    ("ye saree kitne ki hai?", "hi", "product_price", "neutral", False),
+    ("koi discount code hai kya first order pe?", "hi", "discount_offers", "neutral", False),
+    ("kisi insaan se baat karni hai, bot nahi chahiye", "hi", "human_request", "negative", True),
+    ("ekdum ghatiya kapda bheja hai, paisa barbaad", "hi", "complaint", "negative", True),
+    ("bahut accha laga, shukriya bhai", "hi", "thanks_goodbye", "positive", False),
+    ("aaj ka match kaun jeetega?", "hi", "out_of_scope", "neutral", False),
+    # Tamil
+    ("கோயம்புத்தூருக்கு டெலிவரி செய்வீர்களா?", "ta", "delivery_area", "neutral", False),
+    ("ஆர்டர் செய்தால் எத்தனை நாளில் கிடைக்கும்?", "ta", "delivery_time", "neutral", False),
+    ("என் பார்சல் இன்னும் வரவில்லை", "ta", "order_status", "negative", False),
+    ("இந்த ஆர்டரை கேன்சல் பண்ணுங்க", "ta", "cancel_order", "neutral", False),
+    ("புடவையை மாற்றி வேறு கலர் வாங்கலாமா?", "ta", "return_refund", "neutral", False),
+    ("இந்த துண்டின் விலை எவ்வளவு?", "ta", "product_price", "neutral", False),
+    ("உங்கள் சேவை ரொம்ப அருமை, நன்றி!", "ta", "thanks_goodbye", "positive", False),
+    ("யாராவது ஒரு மனிதரிடம் பேச வேண்டும்", "ta", "human_request", "neutral", True),
+    ("ரொம்ப மோசமான தரம், பணம் வீண்", "ta", "complaint", "negative", False),
+    # Tanglish
+    ("Madurai ku delivery pannuveengala?", "ta", "delivery_area", "neutral", False),
+    ("order panna ethana naal aagum?", "ta", "delivery_time", "neutral", False),
+    ("en order innum varala, enna aachu?", "ta", "order_status", "negative", False),
+    ("indha saree vilai evlo?", "ta", "product_price", "neutral", False),
+    ("romba nandri, super service", "ta", "thanks_goodbye", "positive", False),
+    ("oru aal kitta pesanum, call pannunga", "ta", "human_request", "neutral", True),
+    # Other scripts
+    ("আপনারা কি গুয়াহাটিতে ডেলিভারি দেন?", "bn", "delivery_area", "neutral", False),
+    ("ఈ చీర ధర ఎంత?", "te", "product_price", "neutral", False),
+    ("ನನ್ನ ಆರ್ಡರ್ ಎಲ್ಲಿದೆ?", "kn", "order_status", "neutral", False),
+    ("ഈ സാരി സ്റ്റോക്കിൽ ഉണ്ടോ?", "ml", "product_availability", "neutral", False),
+    ("મારો ઓર્ડર કેન્સલ કરો", "gu", "cancel_order", "neutral", False),
+    ("मला माझा ऑर्डर रद्द करायचा आहे", "mr", "cancel_order", "neutral", False),
+    ("ਮੇਰਾ ਆਰਡਰ ਕਦੋਂ ਆਵੇਗਾ?", "pa", "delivery_time", "neutral", False),
+    ("ମୋ ଅର୍ଡର କେବେ ଆସିବ?", "or", "delivery_time", "neutral", False),
+    ("کیا آپ کیش آن ڈیلیوری دیتے ہیں؟", "ur", "payment_methods", "neutral", False),
+)

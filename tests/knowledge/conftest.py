@@ -1,0 +1,1 @@
+"""Fixtures for the knowledge tests: `demo_store` and `demo_tenant` live in tests/conftest.py."""
