@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     # Keys are stored as HMAC-SHA256(secret_key, key). Unset: a random one is kept in data_dir.
     secret_key: str | None = None
 
+    # `skchat serve` also runs the worker (webhooks, agent replies). Off: API-only nodes, with the
+    # work done by separate `skchat worker` processes (docs/scaling.md).
+    serve_worker: bool = True
     host: str = "127.0.0.1"
     port: int = 8080
     log_level: str = "info"

@@ -16,7 +16,9 @@ from skchat.kit.db import Connection, TenantScope
 class CorpusSource(Protocol):
     """A tenant's knowledge, catalog and intents, with a retriever built over them (cached)."""
 
-    async def get(self, conn: Connection, scope: TenantScope) -> tuple[Corpus, Retriever]: ...
+    async def get(
+        self, conn: Connection, scope: TenantScope, *, max_age_s: float = 0.0
+    ) -> tuple[Corpus, Retriever]: ...
 
 
 class ReplyGenerator(Protocol):

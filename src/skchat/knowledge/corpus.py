@@ -20,8 +20,9 @@ default_factory()`) when it is installed, else the token-overlap fallback in
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from skchat.agent.retrieval.base import Retriever, RetrieverFactory
@@ -90,11 +91,12 @@ def retriever_factory() -> RetrieverFactory:
     return factory
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Entry:
     version: Version
     corpus: Corpus
     retriever: Retriever
+    checked_at: float = field(default_factory=time.monotonic)  # when the version was last confirmed
 
 
 class CorpusCache:
@@ -116,8 +118,15 @@ class CorpusCache:
             self._factory = retriever_factory()
         return self._factory
 
-    async def get(self, conn: Connection, scope: TenantScope) -> tuple[Corpus, Retriever]:
-        """The tenant's current corpus and a retriever over it: one cheap version check when cached."""
+    async def get(self, conn: Connection, scope: TenantScope, *, max_age_s: float = 0.0) -> tuple[Corpus, Retriever]:
+        """The tenant's current corpus and a retriever over it: one cheap version check when cached.
+
+        With `max_age_s`, an entry checked that recently is used without asking the database: the
+        customer-message hot path accepts knowledge up to a second old to save a round trip.
+        """
+        entry = self._entries.get(scope)
+        if entry is not None and max_age_s > 0 and time.monotonic() - entry.checked_at < max_age_s:
+            return entry.corpus, entry.retriever
         version = await repository.corpus_version(conn, scope)
         entry = self._fresh(scope, version)
         if entry is None:
@@ -139,6 +148,7 @@ class CorpusCache:
         entry = self._entries.get(scope)
         if entry is None or entry.version != version:
             return None
+        entry.checked_at = time.monotonic()
         self._entries.move_to_end(scope)
         return entry
 

@@ -65,7 +65,8 @@ async def receive_customer_message(
     """
     annotation = None
     if agent is not None:
-        corpus, _ = await agent.corpus.get(conn, scope)
+        # Intents up to a second old are fine here; it saves the version check's round trip.
+        corpus, _ = await agent.corpus.get(conn, scope, max_age_s=1.0)
         annotation = await agent.annotate(text, corpus.intents)
     conversation = await conversations.receive_message(
         conn,
