@@ -16,7 +16,6 @@ from skchat.kit.ids import new_id
 from skchat.kit.pagination import ListParams, page
 from skchat.knowledge.corpus import shared_cache
 
-
 # Below this the ranking is noise (embeddings find every text a little similar): an unrelated
 # query answers an empty list rather than the least unrelated documents.
 MIN_SCORE = 0.2

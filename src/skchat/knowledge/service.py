@@ -17,7 +17,6 @@ from skchat.knowledge import repository
 from skchat.knowledge.corpus import shared_cache
 from skchat.knowledge.schemas import ArticleCreate, ArticleUpdate, render
 
-
 # Below this the ranking is noise (embeddings find every text a little similar): an unrelated
 # query answers an empty list rather than the least unrelated documents.
 MIN_SCORE = 0.2
