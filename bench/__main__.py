@@ -14,12 +14,13 @@ from types import FrameType
 # name -> (module, one line on what it measures)
 BENCHMARKS: dict[str, tuple[str, str]] = {
     "api": ("bench.api", "customer messages/s and p50/p99 through the real API vs a bare ASGI baseline"),
+    "agent_eval": ("bench.agent_eval", "the agent on the labelled dev files through the API, and its memory"),
 }
 
 
 def usage() -> str:
     lines = ["usage: python -m bench [name] [options]   (no name: run all)", "", "benchmarks:"]
-    lines += [f"  {name:<8} {about}" for name, (_, about) in BENCHMARKS.items()]
+    lines += [f"  {name:<11} {about}" for name, (_, about) in BENCHMARKS.items()]
     return "\n".join(lines)
 
 

@@ -1,4 +1,4 @@
-"""The `skchat` command: serve, worker, migrate, tenant create, import."""
+"""The `skchat` command: serve, worker, migrate, tenant create, import, eval."""
 
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ def serve(
     # PostgreSQL) run and the exit status is 0.
     signal.signal(signal.SIGTERM, _exit_normally)
     uvicorn.run(
-        create_app(settings, url, run_worker=True),
+        create_app(settings, url, run_worker=settings.serve_worker),
         host=bind_host,
         port=bind_port,
         access_log=False,
@@ -166,6 +166,39 @@ def import_(
         print_summary(summary, Console())
     if summary.failed:
         raise typer.Exit(1)
+
+
+@app.command("eval")
+def eval_(
+    files: Annotated[
+        list[Path], typer.Argument(help="Labelled jsonl files: messages (`text`) or conversation scripts (`turns`).")
+    ],
+    api: Annotated[
+        str | None, typer.Option(help="An SK Chat server to measure (default: start one in this process).")
+    ] = None,
+    key: Annotated[
+        str | None, typer.Option("--key", help="A secret key of that server (sk_test_… or sk_live_…).")
+    ] = None,
+    store: Annotated[
+        Path | None, typer.Option(help="The store folder to import first (default: examples/demo-store).")
+    ] = None,
+    no_import: Annotated[bool, typer.Option("--no-import", help="Do not import the store (with --api).")] = False,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Also write every metric and row here.")] = None,
+    concurrency: Annotated[int, typer.Option(min=1, max=64, help="Conversations in flight at once.")] = 2,
+    timeout: Annotated[
+        float, typer.Option(min=0.5, help="Seconds to wait for the agent's reaction to a message.")
+    ] = 20.0,
+    misses: Annotated[bool, typer.Option("--misses", help="Also list every miss.")] = False,
+) -> None:
+    """Measure the agent through the API: accuracy per field and language, facts, handoff, latency."""
+    from skchat.evaluate.command import DEFAULT_STORE, Options, run
+    from skchat.kit.keys import key_mode
+
+    if key is not None and key_mode(key) is None:
+        console.print("[red]--key must be a secret key: sk_test_… or sk_live_….[/]")
+        raise typer.Exit(2)
+    options = Options(files, api, key, store or DEFAULT_STORE, not no_import, json_out, concurrency, timeout, misses)
+    raise typer.Exit(run(options, console))
 
 
 @tenant_app.command("create")
