@@ -41,7 +41,9 @@ def independent_signature(secret: str, headers: dict[str, str], body: bytes) -> 
 def test_every_delivery_verifies_with_the_reference_library_and_by_hand(
     wclient: httpx.Client, tenant: Tenant, receiver: Receiver
 ) -> None:
-    endpoint = subscribe(wclient, tenant, receiver.url + "/hook")
+    endpoint = subscribe(
+        wclient, tenant, receiver.url + "/hook", ["chat.conversation.created", "chat.message.received"]
+    )
     cid = open_conversation(wclient, tenant)
     got = receiver.wait_for(2, "/hook")
     for request in got:

@@ -32,7 +32,12 @@ def plan(conversation: Record, annotation: Annotation | None) -> Plan:
     if conversation["status"] != "open":
         return Plan(None, None)  # a person owns the thread: the AI stays silent
     if annotation is not None:
-        decision = policy.for_message(annotation, policy.HandoffRules.of(conversation["agent_handoff"]))
+        decision = policy.for_message(
+            annotation,
+            policy.HandoffRules.of(conversation["agent_handoff"]),
+            conversation["previous_score"],
+            conversation["sentiment_score"],
+        )
         if decision is not None:
             return Plan("handoff_notice", decision)
     return Plan("reply", None)

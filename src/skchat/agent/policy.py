@@ -2,8 +2,13 @@
 
 The rules are the agent's `handoff` settings (contract: agents):
 `{"negative_sentiment_below": -0.5, "max_unanswered": 2, "on_human_request": true}`.
-Threats (consumer forum, legal action, chargeback, police, public shaming) and sensitive
-payment cases (money debited twice, fraud) always hand off: no setting turns them off.
+Threats (consumer forum, legal action, chargeback, police, public shaming), abusive anger and
+sensitive payment cases (money debited twice, fraud) always hand off: no setting turns them off.
+
+`negative_sentiment_below` is about a conversation going badly, not one frustrated line: it
+hands off when the conversation's running mood (agent/mood.py) has stayed below the threshold
+for two customer messages in a row. A single annoyed question ("FIRST10 isn't working, so
+annoying") still gets an answer; fury and threats are caught by the escalation signal.
 """
 
 from __future__ import annotations
@@ -36,18 +41,21 @@ class Decision:
     detail: str
 
 
-def for_message(annotation: Annotation, rules: HandoffRules) -> Decision | None:
-    """Stand down at once because of what this one message says?"""
+def for_message(
+    annotation: Annotation, rules: HandoffRules, mood_before: float | None = None, mood_after: float | None = None
+) -> Decision | None:
+    """Stand down at once because of this message (and the mood it leaves the conversation in)?"""
     if annotation.wants_human and rules.on_human_request:
         return Decision("customer_request", "The customer asked to talk to a person.")
     if annotation.sensitive:
         return Decision("policy", "A sensitive payment or fraud case needs a person.")
     if annotation.escalation:
         return Decision("policy", "The customer is escalating (complaint, legal action or chargeback).")
-    if annotation.sentiment_score < rules.negative_sentiment_below:
+    threshold = rules.negative_sentiment_below
+    if mood_before is not None and mood_after is not None and mood_before < threshold and mood_after < threshold:
         return Decision(
             "negative_sentiment",
-            f"Sentiment {annotation.sentiment_score:.2f} is below {rules.negative_sentiment_below:.2f}.",
+            f"The conversation's mood stayed below {threshold:.2f} ({mood_before:.2f}, then {mood_after:.2f}).",
         )
     return None
 

@@ -38,11 +38,13 @@ class OfflineReplies:
 
 def build_agent_services(settings: Settings) -> AgentServices:
     offline = OfflineReplies(OfflineReplyGenerator())
-    return AgentServices(
-        nlu=get_nlu(settings),
-        corpus=shared_cache(),
-        replies=reply_generator_from_settings(settings, offline),
-    )
+    nlu = get_nlu(settings)
+    corpus = shared_cache()
+    warm_up = getattr(nlu, "warm", None)
+    if callable(warm_up):
+        # A tenant's intent model is built with its corpus, not in its first customer's request.
+        corpus.on_build = lambda built: warm_up(built.intents)
+    return AgentServices(nlu=nlu, corpus=corpus, replies=reply_generator_from_settings(settings, offline))
 
 
 def warm(services: AgentServices) -> None:

@@ -100,7 +100,7 @@ async def receive_message(
     """One statement for a customer message: lock the conversation, count the message, take the
     next event sequence number, reopen it if closed, and move language, intent and mood.
 
-    Returns the row after the change, plus `previous_status`, `previous_sentiment` and the
+    Returns the row after the change, plus `previous_status`, `previous_sentiment`, `previous_score` and the
     agent's `handoff` rules; None when there is no such conversation. The mood is the moving
     average in agent/mood.py (weight and threshold are passed from there).
     """
@@ -136,7 +136,7 @@ async def receive_message(
         WHERE v.tenant_id = $1 AND v.livemode = $2 AND v.id = prior.id
         RETURNING v.id, v.status, v.channel, v.agent_id, v.contact_id, v.assignee_id, v.sentiment,
                   v.sentiment_score, v.event_seq, prior.status AS previous_status,
-                  prior.sentiment AS previous_sentiment,
+                  prior.sentiment AS previous_sentiment, prior.sentiment_score AS previous_score,
                   (SELECT a.handoff FROM agents a
                    WHERE a.tenant_id = v.tenant_id AND a.livemode = v.livemode AND a.id = v.agent_id) AS agent_handoff
         """,

@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -108,6 +109,9 @@ class CorpusCache:
 
     def __init__(self, factory: RetrieverFactory | None = None, *, max_entries: int = 512) -> None:
         self._factory = factory
+        # Called (in a thread) with each newly built corpus: the agent warms the tenant's intent
+        # model here, so it is built with the corpus rather than in a customer's request.
+        self.on_build: Callable[[Corpus], None] | None = None
         self._max_entries = max_entries
         self._entries: OrderedDict[TenantScope, _Entry] = OrderedDict()
         self._locks: dict[tuple[int, TenantScope], asyncio.Lock] = {}
@@ -155,6 +159,8 @@ class CorpusCache:
     async def _build(self, conn: Connection, scope: TenantScope, version: Version) -> _Entry:
         corpus = await load_corpus(conn, scope)
         retriever = await asyncio.to_thread(self.factory().build, corpus)
+        if self.on_build is not None:
+            await asyncio.to_thread(self.on_build, corpus)
         entry = _Entry(version, corpus, retriever)
         self.builds += 1
         self._entries[scope] = entry
