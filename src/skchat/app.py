@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 
 from fastapi import APIRouter, FastAPI
+from starlette.routing import Route
 
 from skchat import __version__
 from skchat.agent.registry import build_agent_services, warm
@@ -25,6 +26,7 @@ from skchat.kit.middleware import UnitOfWorkMiddleware
 from skchat.kit.ratelimit import TokenBuckets
 from skchat.kit.runtime import Runtime
 from skchat.knowledge.endpoints import router as knowledge_router
+from skchat.mcp.server import Gateway
 from skchat.members.endpoints import router as members_router
 from skchat.messages.endpoints import router as messages_router
 from skchat.ops import router as ops_router
@@ -61,6 +63,8 @@ def api_router() -> APIRouter:
 def create_app(settings: Settings, database_url: str, *, run_worker: bool = False) -> FastAPI:
     """The service. `run_worker` also runs the background worker in this process (`skchat serve`)."""
 
+    mcp_gateway = Gateway(max_body_bytes=settings.max_body_bytes)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = Database(
@@ -82,7 +86,8 @@ def create_app(settings: Settings, database_url: str, *, run_worker: bool = Fals
         stop = asyncio.Event()
         worker = asyncio.create_task(runner.run(db, settings, stop, agent)) if run_worker else None
         try:
-            yield
+            async with mcp_gateway.run():  # the MCP transport's task group lives as long as the app
+                yield
         finally:
             stop.set()
             if worker is not None:
@@ -106,6 +111,8 @@ def create_app(settings: Settings, database_url: str, *, run_worker: bool = Fals
     app.include_router(ops_router)
     app.include_router(reference_router, prefix=API_PREFIX)
     app.include_router(reference_docs_router)
+    # MCP over Streamable HTTP (docs/mcp.md); first, so its calls skip matching every REST route.
+    app.routes.insert(0, Route("/mcp", mcp_gateway.asgi, include_in_schema=False))
     # Security, problem+json errors, Idempotency-Key and tags, added from kit/ to every route at once.
     reference_spec.install(app)
     return app

@@ -1,0 +1,1 @@
+"""The MCP tool gateway: `/mcp`, the Model Context Protocol over Streamable HTTP (docs/mcp.md)."""
