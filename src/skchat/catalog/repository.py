@@ -8,6 +8,7 @@ from typing import Any
 
 from skchat.kit.db import Connection, Record, TenantScope
 from skchat.kit.pagination import ListParams, keyset_sql
+from skchat.kit.rows import update_row
 
 COLUMNS = "id, livemode, name, description, category, price, currency, in_stock, attributes, created_at, updated_at"
 
@@ -84,18 +85,9 @@ async def all_(conn: Connection, scope: TenantScope) -> list[Record]:
 
 async def update(conn: Connection, scope: TenantScope, item_id: str, changes: dict[str, Any]) -> Record | None:
     """Set the given columns (names come from the service, never from the request)."""
-    args: list[Any] = [scope.tenant_id, scope.livemode, item_id]
-    sets = []
-    for column, value in changes.items():
-        args.append(_price(value) if column == "price" else value)
-        sets.append(f"{column} = ${len(args)}")
-    sets.append("updated_at = clock_timestamp()")
-    row: Record | None = await conn.fetchrow(
-        f"UPDATE catalog_items SET {', '.join(sets)} WHERE tenant_id = $1 AND livemode = $2 AND id = $3 "
-        f"RETURNING {COLUMNS}",
-        *args,
-    )
-    return row
+    if "price" in changes:
+        changes = {**changes, "price": _price(changes["price"])}
+    return await update_row(conn, "catalog_items", scope, item_id, changes, returning=COLUMNS)
 
 
 async def delete(conn: Connection, scope: TenantScope, item_id: str) -> bool:

@@ -6,6 +6,7 @@ from typing import Any
 
 from skchat.kit.db import Connection, Record, TenantScope, one
 from skchat.kit.pagination import ListParams, keyset_sql
+from skchat.kit.rows import update_row
 
 COLUMNS = "id, livemode, external_id, name, phone, email, metadata, created_at, updated_at, erased_at"
 
@@ -86,17 +87,7 @@ async def external_id_taken(conn: Connection, scope: TenantScope, external_id: s
 
 async def update(conn: Connection, scope: TenantScope, contact_id: str, changes: dict[str, Any]) -> Record | None:
     """Set the given columns (names come from the service, never from the request)."""
-    args: list[Any] = [scope.tenant_id, scope.livemode, contact_id]
-    sets = []
-    for column, value in changes.items():
-        args.append(value)
-        sets.append(f"{column} = ${len(args)}")
-    sets.append("updated_at = clock_timestamp()")
-    row: Record | None = await conn.fetchrow(
-        f"UPDATE contacts SET {', '.join(sets)} WHERE tenant_id = $1 AND livemode = $2 AND id = $3 RETURNING {COLUMNS}",
-        *args,
-    )
-    return row
+    return await update_row(conn, "contacts", scope, contact_id, changes, returning=COLUMNS)
 
 
 # Erasure. It reaches into messages and events because it is one act on everything stored

@@ -6,6 +6,7 @@ from typing import Any
 
 from skchat.kit.db import Connection, Record, TenantScope
 from skchat.kit.pagination import ListParams, keyset_sql
+from skchat.kit.rows import update_row
 
 SELECT = """
     SELECT v.id, v.livemode, v.channel, v.status, v.agent_id, v.contact_id, v.assignee_id,
@@ -53,16 +54,7 @@ async def get(conn: Connection, scope: TenantScope, conversation_id: str, *, loc
 
 async def update(conn: Connection, scope: TenantScope, conversation_id: str, changes: dict[str, Any]) -> None:
     """Set the given columns (names come from the service, never from the request)."""
-    args: list[Any] = [scope.tenant_id, scope.livemode, conversation_id]
-    sets = []
-    for column, value in changes.items():
-        args.append(value)
-        sets.append(f"{column} = ${len(args)}")
-    sets.append("updated_at = clock_timestamp()")
-    await conn.execute(
-        f"UPDATE conversations SET {', '.join(sets)} WHERE tenant_id = $1 AND livemode = $2 AND id = $3",
-        *args,
-    )
+    await update_row(conn, "conversations", scope, conversation_id, changes, returning="id")
 
 
 async def count_message(conn: Connection, scope: TenantScope, conversation_id: str) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from skchat.kit.db import Connection, Record, TenantScope
 from skchat.kit.pagination import ListParams, keyset_sql
+from skchat.kit.rows import update_row
 
 COLUMNS = "name, livemode, description, examples, created_at, updated_at"
 
@@ -43,18 +44,7 @@ async def get(conn: Connection, scope: TenantScope, name: str, *, lock: bool = F
 
 async def update(conn: Connection, scope: TenantScope, name: str, changes: dict[str, Any]) -> Record | None:
     """Set the given columns (names come from the service, never from the request)."""
-    args: list[Any] = [scope.tenant_id, scope.livemode, name]
-    sets = []
-    for column, value in changes.items():
-        args.append(value)
-        sets.append(f"{column} = ${len(args)}")
-    sets.append("updated_at = clock_timestamp()")
-    row: Record | None = await conn.fetchrow(
-        f"UPDATE intents SET {', '.join(sets)} WHERE tenant_id = $1 AND livemode = $2 AND name = $3 "
-        f"RETURNING {COLUMNS}",
-        *args,
-    )
-    return row
+    return await update_row(conn, "intents", scope, name, changes, returning=COLUMNS, key_column="name")
 
 
 async def list_(conn: Connection, scope: TenantScope, params: ListParams) -> list[Record]:

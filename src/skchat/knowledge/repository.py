@@ -8,6 +8,7 @@ from typing import Any
 
 from skchat.kit.db import Connection, Record, TenantScope
 from skchat.kit.pagination import ListParams, keyset_sql
+from skchat.kit.rows import update_row
 
 COLUMNS = "id, livemode, title, body, intent, tags, lang, created_at, updated_at"
 
@@ -79,18 +80,7 @@ async def all_(conn: Connection, scope: TenantScope) -> list[Record]:
 
 async def update(conn: Connection, scope: TenantScope, article_id: str, changes: dict[str, Any]) -> Record | None:
     """Set the given columns (names come from the service, never from the request)."""
-    args: list[Any] = [scope.tenant_id, scope.livemode, article_id]
-    sets = []
-    for column, value in changes.items():
-        args.append(value)
-        sets.append(f"{column} = ${len(args)}")
-    sets.append("updated_at = clock_timestamp()")
-    row: Record | None = await conn.fetchrow(
-        f"UPDATE knowledge_articles SET {', '.join(sets)} WHERE tenant_id = $1 AND livemode = $2 AND id = $3 "
-        f"RETURNING {COLUMNS}",
-        *args,
-    )
-    return row
+    return await update_row(conn, "knowledge_articles", scope, article_id, changes, returning=COLUMNS)
 
 
 async def delete(conn: Connection, scope: TenantScope, article_id: str) -> bool:

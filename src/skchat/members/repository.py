@@ -6,6 +6,7 @@ from typing import Any
 
 from skchat.kit.db import Connection, Record, TenantScope
 from skchat.kit.pagination import ListParams, keyset_sql
+from skchat.kit.rows import update_row
 
 COLUMNS = "id, livemode, name, email, role, created_at, updated_at"
 
@@ -64,17 +65,7 @@ async def list_(conn: Connection, scope: TenantScope, params: ListParams) -> lis
 
 async def update(conn: Connection, scope: TenantScope, member_id: str, changes: dict[str, Any]) -> Record | None:
     """Set the given columns (names come from the service, never from the request)."""
-    args: list[Any] = [scope.tenant_id, scope.livemode, member_id]
-    sets = []
-    for column, value in changes.items():
-        args.append(value)
-        sets.append(f"{column} = ${len(args)}")
-    sets.append("updated_at = clock_timestamp()")
-    row: Record | None = await conn.fetchrow(
-        f"UPDATE members SET {', '.join(sets)} WHERE tenant_id = $1 AND livemode = $2 AND id = $3 RETURNING {COLUMNS}",
-        *args,
-    )
-    return row
+    return await update_row(conn, "members", scope, member_id, changes, returning=COLUMNS)
 
 
 async def delete(conn: Connection, scope: TenantScope, member_id: str) -> bool:

@@ -9,6 +9,7 @@ from typing import Any
 from skchat.events.repository import DELIVERY_CHANNEL
 from skchat.kit.db import Connection, Record, TenantScope, one
 from skchat.kit.pagination import ListParams, keyset_sql
+from skchat.kit.rows import update_row
 
 COLUMNS = (
     "id, livemode, url, events, description, disabled, disabled_reason, secret, previous_secret, "
@@ -69,18 +70,9 @@ async def list_(conn: Connection, scope: TenantScope, params: ListParams) -> lis
 
 async def update(conn: Connection, scope: TenantScope, endpoint_id: str, changes: dict[str, Any]) -> Record:
     """Set the given columns (names come from the service, never from the request)."""
-    args: list[Any] = [scope.tenant_id, scope.livemode, endpoint_id]
-    sets = []
-    for column, value in changes.items():
-        args.append(value)
-        sets.append(f"{column} = ${len(args)}")
-    sets.append("updated_at = clock_timestamp()")
-    return await one(
-        conn,
-        f"UPDATE webhook_endpoints SET {', '.join(sets)} "
-        f"WHERE tenant_id = $1 AND livemode = $2 AND id = $3 RETURNING {COLUMNS}",
-        *args,
-    )
+    row = await update_row(conn, "webhook_endpoints", scope, endpoint_id, changes, returning=COLUMNS)
+    assert row is not None, endpoint_id  # callers hold the row locked
+    return row
 
 
 async def delete(conn: Connection, scope: TenantScope, endpoint_id: str) -> bool:
