@@ -15,6 +15,7 @@ from types import FrameType
 BENCHMARKS: dict[str, tuple[str, str]] = {
     "api": ("bench.api", "customer messages/s and p50/p99 through the real API vs a bare ASGI baseline"),
     "agent_eval": ("bench.agent_eval", "the agent on the labelled dev files through the API, and its memory"),
+    "webhooks": ("bench.webhooks", "webhooks delivered/s and API-ack → received p50/p99 vs a bare signed-POST loop"),
     "mcp": ("bench.mcp", "MCP tool calls/s (search_catalog, get_conversation) vs the same reads over REST"),
 }
 
