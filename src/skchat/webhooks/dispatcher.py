@@ -29,7 +29,7 @@ from skchat.config import Settings
 from skchat.events.repository import DELIVERY_CHANNEL
 from skchat.events.schemas import render as render_event
 from skchat.kit import signing
-from skchat.kit.db import Database, Record, TenantScope, set_scope
+from skchat.kit.db import Database, Record, TenantScope
 from skchat.kit.ids import new_id
 from skchat.kit.timefmt import now
 from skchat.webhooks import repository
@@ -145,24 +145,9 @@ class Dispatcher:
         skip = [endpoint for endpoint, n in self.claimed.items() if n >= per_endpoint]
         async with self.db.pool.acquire() as conn:
             rows = await repository.claim(conn, free, self.lease_s, per_endpoint, skip)
-            if not rows:
-                return 0, free
-            groups: defaultdict[TenantScope, list[Record]] = defaultdict(list)
-            for row in rows:
-                groups[TenantScope(row["tenant_id"], row["livemode"])].append(row)
-            jobs: list[Job] = []
-            for scope, claimed in groups.items():
-                attempts = {(r["event_id"], r["endpoint_id"]): r["attempts"] for r in claimed}
-                async with conn.transaction():
-                    await set_scope(conn, scope)
-                    loaded = await repository.load_batch(
-                        conn, scope, [r["event_id"] for r in claimed], [r["endpoint_id"] for r in claimed]
-                    )
-                jobs.extend(
-                    _job(scope, row, attempts[(row["event_id"], row["endpoint_id"])])
-                    for row in loaded
-                    if not row["disabled"]
-                )
+        if not rows:
+            return 0, free
+        jobs = [_job(TenantScope(r["tenant_id"], r["livemode"]), r, r["attempts"]) for r in rows if not r["disabled"]]
         for job in jobs:
             self.claimed[job.endpoint_id] += 1
             self.in_flight += 1

@@ -183,33 +183,13 @@ async def list_attempts(conn: Connection, scope: TenantScope, event_id: str, par
 async def claim(
     conn: Connection, limit: int, lease_s: float, per_endpoint: int, skip_endpoints: Sequence[str]
 ) -> list[Record]:
+    """Lease due deliveries; each row carries what to send: the event and the endpoint's URL and secrets."""
     rows: list[Record] = await conn.fetch(
-        "SELECT tenant_id, livemode, event_id, endpoint_id, attempts FROM skchat_claim_deliveries($1, $2, $3, $4)",
+        "SELECT * FROM skchat_claim_deliveries($1, $2, $3, $4)",
         limit,
         lease_s,
         per_endpoint,
         list(skip_endpoints),
-    )
-    return rows
-
-
-async def load_batch(
-    conn: Connection, scope: TenantScope, event_ids: Sequence[str], endpoint_ids: Sequence[str]
-) -> list[Record]:
-    """Everything needed to send a batch of claimed deliveries of one tenant and mode."""
-    rows: list[Record] = await conn.fetch(
-        """
-        SELECT e.id AS event_id, e.type, e.conversation_id, e.sequence, e.data, e.created_at, e.livemode,
-               w.id AS endpoint_id, w.url, w.secret, w.previous_secret, w.previous_secret_expires_at,
-               w.disabled, clock_timestamp() AS now
-        FROM unnest($3::text[], $4::text[]) AS k (event_id, endpoint_id)
-        JOIN events e ON e.tenant_id = $1 AND e.livemode = $2 AND e.id = k.event_id
-        JOIN webhook_endpoints w ON w.tenant_id = $1 AND w.livemode = $2 AND w.id = k.endpoint_id
-        """,
-        scope.tenant_id,
-        scope.livemode,
-        list(event_ids),
-        list(endpoint_ids),
     )
     return rows
 
