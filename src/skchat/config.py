@@ -48,8 +48,8 @@ class Settings(BaseSettings):
     webhook_timeout_s: float = 15.0
     webhook_max_retry_after_s: float = 86400.0
     webhook_disable_after_s: float = 5 * 86400.0
-    webhook_concurrency: int = 64
-    webhook_per_endpoint_concurrency: int = 8
+    webhook_concurrency: int = 256
+    webhook_per_endpoint_concurrency: int = 32
     webhook_poll_interval_s: float = 1.0
     # A claimed delivery whose worker died is due again after this (default: timeout + 60 s).
     webhook_lease_s: float | None = None
