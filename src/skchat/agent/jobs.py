@@ -1,31 +1,12 @@
-"""SQL for agent jobs: inserted with the customer message, claimed by the worker under a lease."""
+"""SQL for agent jobs: inserted with the customer message (messages.repository.insert_received),
+claimed by the worker under a lease."""
 
 from __future__ import annotations
 
 from skchat.kit.db import Connection, Record, TenantScope
-from skchat.kit.ids import new_id
 from skchat.messages.repository import AGENT_JOBS_CHANNEL as CHANNEL
 
-__all__ = ["CHANNEL", "claim", "enqueue", "finish", "retry_later"]
-
-
-async def enqueue(conn: Connection, scope: TenantScope, conversation_id: str, message_id: str, kind: str) -> None:
-    """Queue work for the agent in the caller's transaction; NOTIFY wakes a worker at commit."""
-    await conn.execute(
-        f"""
-        WITH job AS (
-            INSERT INTO agent_jobs (tenant_id, livemode, id, conversation_id, message_id, kind)
-            VALUES ($1, $2, $3, $4, $5, $6) RETURNING 1
-        )
-        SELECT pg_notify('{CHANNEL}', '') FROM job
-        """,
-        scope.tenant_id,
-        scope.livemode,
-        new_id("job"),
-        conversation_id,
-        message_id,
-        kind,
-    )
+__all__ = ["CHANNEL", "claim", "finish", "retry_later"]
 
 
 async def claim(conn: Connection, limit: int, lease_s: float) -> list[Record]:
