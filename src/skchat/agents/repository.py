@@ -6,7 +6,7 @@ from typing import Any
 
 from skchat.kit.db import Connection, Record, TenantScope, one
 from skchat.kit.pagination import ListParams, keyset_sql
-from skchat.kit.rows import update_row
+from skchat.kit.rows import get_row, update_row
 
 COLUMNS = "id, livemode, name, greeting, languages, handoff, widget, is_default, created_at, updated_at"
 
@@ -35,14 +35,7 @@ async def insert(
 
 
 async def get(conn: Connection, scope: TenantScope, agent_id: str, *, lock: bool = False) -> Record | None:
-    row: Record | None = await conn.fetchrow(
-        f"SELECT {COLUMNS} FROM agents WHERE tenant_id = $1 AND livemode = $2 AND id = $3"
-        + (" FOR UPDATE" if lock else ""),
-        scope.tenant_id,
-        scope.livemode,
-        agent_id,
-    )
-    return row
+    return await get_row(conn, "agents", scope, agent_id, columns=COLUMNS, lock=lock)
 
 
 async def get_default(conn: Connection, scope: TenantScope) -> Record | None:

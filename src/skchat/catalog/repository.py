@@ -8,7 +8,7 @@ from typing import Any
 
 from skchat.kit.db import Connection, Record, TenantScope
 from skchat.kit.pagination import ListParams, keyset_sql
-from skchat.kit.rows import update_row
+from skchat.kit.rows import delete_row, get_row, update_row
 
 COLUMNS = "id, livemode, name, description, category, price, currency, in_stock, attributes, created_at, updated_at"
 
@@ -42,14 +42,7 @@ async def insert(conn: Connection, scope: TenantScope, item_id: str, fields: dic
 
 
 async def get(conn: Connection, scope: TenantScope, item_id: str, *, lock: bool = False) -> Record | None:
-    row: Record | None = await conn.fetchrow(
-        f"SELECT {COLUMNS} FROM catalog_items WHERE tenant_id = $1 AND livemode = $2 AND id = $3"
-        + (" FOR UPDATE" if lock else ""),
-        scope.tenant_id,
-        scope.livemode,
-        item_id,
-    )
-    return row
+    return await get_row(conn, "catalog_items", scope, item_id, columns=COLUMNS, lock=lock)
 
 
 async def get_many(conn: Connection, scope: TenantScope, item_ids: Sequence[str]) -> list[Record]:
@@ -91,10 +84,4 @@ async def update(conn: Connection, scope: TenantScope, item_id: str, changes: di
 
 
 async def delete(conn: Connection, scope: TenantScope, item_id: str) -> bool:
-    deleted: str | None = await conn.fetchval(
-        "DELETE FROM catalog_items WHERE tenant_id = $1 AND livemode = $2 AND id = $3 RETURNING id",
-        scope.tenant_id,
-        scope.livemode,
-        item_id,
-    )
-    return deleted is not None
+    return await delete_row(conn, "catalog_items", scope, item_id)

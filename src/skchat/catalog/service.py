@@ -14,11 +14,7 @@ from skchat.kit.db import Connection, Record, TenantScope
 from skchat.kit.errors import Conflict, NotFound
 from skchat.kit.ids import new_id
 from skchat.kit.pagination import ListParams, page
-from skchat.knowledge.corpus import shared_cache
-
-# Below this the ranking is noise (embeddings find every text a little similar): an unrelated
-# query answers an empty list rather than the least unrelated documents.
-MIN_SCORE = 0.2
+from skchat.knowledge.corpus import ranked
 
 
 async def _get(conn: Connection, scope: TenantScope, item_id: str, *, lock: bool = False) -> Record:
@@ -63,8 +59,7 @@ async def delete(conn: Connection, scope: TenantScope, item_id: str) -> dict[str
 
 async def search(conn: Connection, scope: TenantScope, query: str, *, limit: int) -> dict[str, Any]:
     """Items ranked for the query by the tenant's retriever, best first (same ranking the agent uses)."""
-    _, retriever = await shared_cache().get(conn, scope)
-    hits = [h for h in retriever.search(query, kind="item", limit=limit) if h.kind == "item" and h.score >= MIN_SCORE]
+    hits = await ranked(conn, scope, query, kind="item", limit=limit)
     rows = {row["id"]: row for row in await repository.get_many(conn, scope, [h.id for h in hits])}
     return {
         "object": "list",

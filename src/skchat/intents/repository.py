@@ -6,7 +6,7 @@ from typing import Any
 
 from skchat.kit.db import Connection, Record, TenantScope
 from skchat.kit.pagination import ListParams, keyset_sql
-from skchat.kit.rows import update_row
+from skchat.kit.rows import delete_row, get_row, update_row
 
 COLUMNS = "name, livemode, description, examples, created_at, updated_at"
 
@@ -32,14 +32,7 @@ async def insert(
 
 
 async def get(conn: Connection, scope: TenantScope, name: str, *, lock: bool = False) -> Record | None:
-    row: Record | None = await conn.fetchrow(
-        f"SELECT {COLUMNS} FROM intents WHERE tenant_id = $1 AND livemode = $2 AND name = $3"
-        + (" FOR UPDATE" if lock else ""),
-        scope.tenant_id,
-        scope.livemode,
-        name,
-    )
-    return row
+    return await get_row(conn, "intents", scope, name, columns=COLUMNS, key_column="name", lock=lock)
 
 
 async def update(conn: Connection, scope: TenantScope, name: str, changes: dict[str, Any]) -> Record | None:
@@ -70,10 +63,4 @@ async def all_(conn: Connection, scope: TenantScope) -> list[Record]:
 
 
 async def delete(conn: Connection, scope: TenantScope, name: str) -> bool:
-    deleted: str | None = await conn.fetchval(
-        "DELETE FROM intents WHERE tenant_id = $1 AND livemode = $2 AND name = $3 RETURNING name",
-        scope.tenant_id,
-        scope.livemode,
-        name,
-    )
-    return deleted is not None
+    return await delete_row(conn, "intents", scope, name, key_column="name")

@@ -34,3 +34,35 @@ async def update_row(
         *args,
     )
     return row
+
+
+async def get_row(
+    conn: Connection,
+    table: str,
+    scope: TenantScope,
+    key: str,
+    *,
+    columns: str,
+    key_column: str = "id",
+    lock: bool = False,
+) -> Record | None:
+    """One row by its key, optionally locked FOR UPDATE; None when there is no such row."""
+    row: Record | None = await conn.fetchrow(
+        f"SELECT {columns} FROM {table} WHERE tenant_id = $1 AND livemode = $2 AND {key_column} = $3"
+        + (" FOR UPDATE" if lock else ""),
+        scope.tenant_id,
+        scope.livemode,
+        key,
+    )
+    return row
+
+
+async def delete_row(conn: Connection, table: str, scope: TenantScope, key: str, *, key_column: str = "id") -> bool:
+    """Delete one row by its key; False when there was none."""
+    deleted: str | None = await conn.fetchval(
+        f"DELETE FROM {table} WHERE tenant_id = $1 AND livemode = $2 AND {key_column} = $3 RETURNING {key_column}",
+        scope.tenant_id,
+        scope.livemode,
+        key,
+    )
+    return deleted is not None

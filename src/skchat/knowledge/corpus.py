@@ -25,9 +25,10 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal
 
 from skchat.agent.retrieval.base import Retriever, RetrieverFactory
-from skchat.agent.types import Article, Corpus, IntentSpec, Item
+from skchat.agent.types import Article, Corpus, Hit, IntentSpec, Item
 from skchat.catalog import repository as catalog
 from skchat.catalog.schemas import render as render_item
 from skchat.intents import repository as intents
@@ -177,3 +178,26 @@ _shared = CorpusCache()
 def shared_cache() -> CorpusCache:
     """The process's cache: the search endpoints and the agent runtime share it."""
     return _shared
+
+
+# Below this the ranking is noise (embeddings find every text a little similar): an unrelated
+# query answers an empty list rather than the least unrelated documents.
+MIN_SEARCH_SCORE = 0.2
+
+
+async def ranked(
+    conn: Connection,
+    scope: TenantScope,
+    query: str,
+    *,
+    kind: Literal["article", "item"],
+    limit: int,
+    lang: str | None = None,
+) -> list[Hit]:
+    """The search endpoints' results: the agent's own ranking, of one kind, above the noise floor."""
+    _, retriever = await shared_cache().get(conn, scope)
+    return [
+        h
+        for h in retriever.search(query, lang=lang, kind=kind, limit=limit)
+        if h.kind == kind and h.score >= MIN_SEARCH_SCORE
+    ]

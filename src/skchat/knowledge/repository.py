@@ -8,7 +8,7 @@ from typing import Any
 
 from skchat.kit.db import Connection, Record, TenantScope
 from skchat.kit.pagination import ListParams, keyset_sql
-from skchat.kit.rows import update_row
+from skchat.kit.rows import delete_row, get_row, update_row
 
 COLUMNS = "id, livemode, title, body, intent, tags, lang, created_at, updated_at"
 
@@ -35,14 +35,7 @@ async def insert(conn: Connection, scope: TenantScope, article_id: str, fields: 
 
 
 async def get(conn: Connection, scope: TenantScope, article_id: str, *, lock: bool = False) -> Record | None:
-    row: Record | None = await conn.fetchrow(
-        f"SELECT {COLUMNS} FROM knowledge_articles WHERE tenant_id = $1 AND livemode = $2 AND id = $3"
-        + (" FOR UPDATE" if lock else ""),
-        scope.tenant_id,
-        scope.livemode,
-        article_id,
-    )
-    return row
+    return await get_row(conn, "knowledge_articles", scope, article_id, columns=COLUMNS, lock=lock)
 
 
 async def get_many(conn: Connection, scope: TenantScope, article_ids: Sequence[str]) -> list[Record]:
@@ -84,13 +77,7 @@ async def update(conn: Connection, scope: TenantScope, article_id: str, changes:
 
 
 async def delete(conn: Connection, scope: TenantScope, article_id: str) -> bool:
-    deleted: str | None = await conn.fetchval(
-        "DELETE FROM knowledge_articles WHERE tenant_id = $1 AND livemode = $2 AND id = $3 RETURNING id",
-        scope.tenant_id,
-        scope.livemode,
-        article_id,
-    )
-    return deleted is not None
+    return await delete_row(conn, "knowledge_articles", scope, article_id)
 
 
 async def corpus_version(conn: Connection, scope: TenantScope) -> tuple[int, datetime] | None:

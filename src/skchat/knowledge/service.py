@@ -14,12 +14,8 @@ from skchat.kit.errors import Conflict, NotFound
 from skchat.kit.ids import new_id
 from skchat.kit.pagination import ListParams, page
 from skchat.knowledge import repository
-from skchat.knowledge.corpus import shared_cache
+from skchat.knowledge.corpus import ranked
 from skchat.knowledge.schemas import ArticleCreate, ArticleUpdate, render
-
-# Below this the ranking is noise (embeddings find every text a little similar): an unrelated
-# query answers an empty list rather than the least unrelated documents.
-MIN_SCORE = 0.2
 
 
 async def _get(conn: Connection, scope: TenantScope, article_id: str, *, lock: bool = False) -> Record:
@@ -66,12 +62,7 @@ async def search(
     conn: Connection, scope: TenantScope, query: str, *, limit: int, lang: str | None = None
 ) -> dict[str, Any]:
     """Articles ranked for the query by the tenant's retriever, best first (same ranking the agent uses)."""
-    _, retriever = await shared_cache().get(conn, scope)
-    hits = [
-        h
-        for h in retriever.search(query, lang=lang, kind="article", limit=limit)
-        if h.kind == "article" and h.score >= MIN_SCORE
-    ]
+    hits = await ranked(conn, scope, query, kind="article", limit=limit, lang=lang)
     rows = {row["id"]: row for row in await repository.get_many(conn, scope, [h.id for h in hits])}
     return {
         "object": "list",

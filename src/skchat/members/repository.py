@@ -6,7 +6,7 @@ from typing import Any
 
 from skchat.kit.db import Connection, Record, TenantScope
 from skchat.kit.pagination import ListParams, keyset_sql
-from skchat.kit.rows import update_row
+from skchat.kit.rows import delete_row, get_row, update_row
 
 COLUMNS = "id, livemode, name, email, role, created_at, updated_at"
 
@@ -33,14 +33,7 @@ async def insert(
 
 
 async def get(conn: Connection, scope: TenantScope, member_id: str, *, lock: bool = False) -> Record | None:
-    row: Record | None = await conn.fetchrow(
-        f"SELECT {COLUMNS} FROM members WHERE tenant_id = $1 AND livemode = $2 AND id = $3"
-        + (" FOR UPDATE" if lock else ""),
-        scope.tenant_id,
-        scope.livemode,
-        member_id,
-    )
-    return row
+    return await get_row(conn, "members", scope, member_id, columns=COLUMNS, lock=lock)
 
 
 async def email_taken(conn: Connection, scope: TenantScope, email: str, *, other_than: str) -> bool:
@@ -70,10 +63,4 @@ async def update(conn: Connection, scope: TenantScope, member_id: str, changes: 
 
 async def delete(conn: Connection, scope: TenantScope, member_id: str) -> bool:
     """Hard delete. The conversations' foreign key sets their assignee_id to NULL."""
-    deleted: str | None = await conn.fetchval(
-        "DELETE FROM members WHERE tenant_id = $1 AND livemode = $2 AND id = $3 RETURNING id",
-        scope.tenant_id,
-        scope.livemode,
-        member_id,
-    )
-    return deleted is not None
+    return await delete_row(conn, "members", scope, member_id)

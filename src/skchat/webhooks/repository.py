@@ -9,7 +9,7 @@ from typing import Any
 from skchat.events.repository import DELIVERY_CHANNEL
 from skchat.kit.db import Connection, Record, TenantScope, one
 from skchat.kit.pagination import ListParams, keyset_sql
-from skchat.kit.rows import update_row
+from skchat.kit.rows import delete_row, get_row, update_row
 
 COLUMNS = (
     "id, livemode, url, events, description, disabled, disabled_reason, secret, previous_secret, "
@@ -49,14 +49,7 @@ async def insert(
 
 
 async def get(conn: Connection, scope: TenantScope, endpoint_id: str, *, lock: bool = False) -> Record | None:
-    row: Record | None = await conn.fetchrow(
-        f"SELECT {COLUMNS} FROM webhook_endpoints WHERE tenant_id = $1 AND livemode = $2 AND id = $3"
-        + (" FOR UPDATE" if lock else ""),
-        scope.tenant_id,
-        scope.livemode,
-        endpoint_id,
-    )
-    return row
+    return await get_row(conn, "webhook_endpoints", scope, endpoint_id, columns=COLUMNS, lock=lock)
 
 
 async def list_(conn: Connection, scope: TenantScope, params: ListParams) -> list[Record]:
@@ -76,13 +69,7 @@ async def update(conn: Connection, scope: TenantScope, endpoint_id: str, changes
 
 
 async def delete(conn: Connection, scope: TenantScope, endpoint_id: str) -> bool:
-    result: str = await conn.execute(
-        "DELETE FROM webhook_endpoints WHERE tenant_id = $1 AND livemode = $2 AND id = $3",
-        scope.tenant_id,
-        scope.livemode,
-        endpoint_id,
-    )
-    return result.endswith(" 1")
+    return await delete_row(conn, "webhook_endpoints", scope, endpoint_id)
 
 
 # --- the queue ---------------------------------------------------------------------------------
