@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
 
+from skchat.config import Settings
 from tests.conftest import Pg, ServerThread, make_settings
 from tests.webhooks.receiver import Receiver
 
@@ -15,17 +17,22 @@ from tests.webhooks.receiver import Receiver
 SCHEDULE = [0, 5, 0.3, 0.3, 0.3]
 
 
+def worker_settings(pg: Pg, **overrides: Any) -> Settings:
+    """A delivery worker on short delays: 2 s timeouts, 8 slots of which at most 4 per endpoint."""
+    values: dict[str, Any] = {
+        "webhook_retry_schedule_s": SCHEDULE,
+        "webhook_timeout_s": 2.0,
+        "webhook_poll_interval_s": 0.2,
+        "webhook_concurrency": 8,
+        "webhook_per_endpoint_concurrency": 4,
+        **overrides,
+    }
+    return make_settings(pg, **values)
+
+
 @pytest.fixture(scope="module")
 def webhook_server(pg: Pg) -> Iterator[ServerThread]:
-    settings = make_settings(
-        pg,
-        webhook_retry_schedule_s=SCHEDULE,
-        webhook_timeout_s=2.0,
-        webhook_poll_interval_s=0.2,
-        webhook_concurrency=8,
-        webhook_per_endpoint_concurrency=4,
-    )
-    with ServerThread(settings, pg.owner_url, run_worker=True) as running:
+    with ServerThread(worker_settings(pg), pg.owner_url, run_worker=True) as running:
         yield running
 
 

@@ -12,7 +12,8 @@ import httpx
 import psycopg
 import pytest
 
-from tests.conftest import Pg, ServerThread, Tenant, make_settings
+from tests.conftest import Pg, ServerThread, Tenant
+from tests.webhooks.conftest import worker_settings
 from tests.webhooks.receiver import Receiver, Reply
 
 # Retries every ~0.3 s for several seconds: the endpoint is still pending when it has failed for over 1 s.
@@ -22,14 +23,8 @@ DISABLE_AFTER_S = 1.0
 
 @pytest.fixture(scope="module")
 def disabling_server(pg: Pg) -> Iterator[ServerThread]:
-    settings = make_settings(
-        pg,
-        webhook_retry_schedule_s=SCHEDULE,
-        webhook_disable_after_s=DISABLE_AFTER_S,
-        webhook_timeout_s=2.0,
-        webhook_poll_interval_s=0.1,
-        webhook_concurrency=8,
-        webhook_per_endpoint_concurrency=4,
+    settings = worker_settings(
+        pg, webhook_retry_schedule_s=SCHEDULE, webhook_disable_after_s=DISABLE_AFTER_S, webhook_poll_interval_s=0.1
     )
     with ServerThread(settings, pg.owner_url, run_worker=True) as running:
         yield running
@@ -39,13 +34,6 @@ def disabling_server(pg: Pg) -> Iterator[ServerThread]:
 def dclient(disabling_server: ServerThread) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=disabling_server.base_url, timeout=30) as c:
         yield c
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    r = Receiver()
-    yield r
-    r.close()
 
 
 def created_event(client: httpx.Client, tenant: Tenant) -> str:
