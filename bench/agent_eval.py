@@ -18,7 +18,7 @@ from typing import Any
 from rich.console import Console
 
 from bench.api import base_env, skchat_command
-from bench.harness import REPO, ScratchDatabase, Server, free_port, scratch_database
+from bench.harness import REPO, ScratchDatabase, Server, free_port, scratch_database, settings_overrides
 from skchat.evaluate.command import DEFAULT_STORE, EvalFailed, Options, finish, measure, prepare
 from skchat.evaluate.runner import ApiError
 from skchat.kit.db import Database
@@ -43,12 +43,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if not 1 <= args.concurrency <= 64 or args.timeout < 0.5:
         parser.error("--concurrency must be 1..64 and --timeout >= 0.5")
-    args.extra_env = {}
-    for item in args.set:
-        name, sep, value = item.partition("=")
-        if not sep or not name.startswith("SKCHAT_"):
-            parser.error(f"--set takes SKCHAT_NAME=VALUE, not {item!r}")
-        args.extra_env[name] = value
+    args.extra_env = settings_overrides(parser, args.set)
     return args
 
 

@@ -29,7 +29,15 @@ import psycopg
 from rich.console import Console
 
 from bench import load
-from bench.harness import REPO, ScratchDatabase, Server, free_port, machine_cpu_times, scratch_database
+from bench.harness import (
+    REPO,
+    ScratchDatabase,
+    Server,
+    free_port,
+    machine_cpu_times,
+    scratch_database,
+    settings_overrides,
+)
 from skchat.embedded import with_database
 from skchat.kit.db import Database
 from skchat.knowledge.importer import import_folder
@@ -74,12 +82,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         parser.error("--duration must be 0.5..600 s and --warmup 0..120 s")
     if not 1 <= args.conversations <= 10_000 or not 1 <= args.rounds <= 20:
         parser.error("--conversations must be 1..10000 and --rounds 1..20")
-    args.extra_env = {}
-    for item in args.set:
-        name, sep, value = item.partition("=")
-        if not sep or not name.startswith("SKCHAT_"):
-            parser.error(f"--set takes SKCHAT_NAME=VALUE, not {item!r}")
-        args.extra_env[name] = value
+    args.extra_env = settings_overrides(parser, args.set)
     return args
 
 

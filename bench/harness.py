@@ -10,6 +10,7 @@ embedded PostgreSQL started in a temporary directory and removed afterwards.
 
 from __future__ import annotations
 
+import argparse
 import os
 import secrets
 import shutil
@@ -245,3 +246,14 @@ class Server:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(5)
+
+
+def settings_overrides(parser: argparse.ArgumentParser, items: list[str]) -> dict[str, str]:
+    """`--set SKCHAT_NAME=VALUE` options as an environment for the service under test."""
+    env: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.startswith("SKCHAT_"):
+            parser.error(f"--set takes SKCHAT_NAME=VALUE, not {item!r}")
+        env[name] = value
+    return env

@@ -26,7 +26,7 @@ import httpx
 import orjson
 
 from bench.api import _tenant, base_env, environment, skchat_command
-from bench.harness import REPO, Server, free_port, scratch_database
+from bench.harness import REPO, Server, free_port, scratch_database, settings_overrides
 from skchat.kit import signing
 
 AIM_RATIO = 0.50
@@ -238,12 +238,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         parser.error("--rate must be 1..5000 and --latency-seconds 1..300")
     if not 100 <= args.baseline_posts <= 1_000_000 or not 1 <= args.baseline_concurrency <= 1024:
         parser.error("--baseline-posts must be 100..1000000 and --baseline-concurrency 1..1024")
-    args.extra_env = {}
-    for item in args.set:
-        name, sep, value = item.partition("=")
-        if not sep or not name.startswith("SKCHAT_"):
-            parser.error(f"--set takes SKCHAT_NAME=VALUE, not {item!r}")
-        args.extra_env[name] = value
+    args.extra_env = settings_overrides(parser, args.set)
     return args
 
 
