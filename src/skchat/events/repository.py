@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from skchat.kit import notify
 from skchat.kit.db import Connection, Record, TenantScope, one
 from skchat.kit.pagination import ListParams, keyset_sql
 
@@ -48,11 +49,13 @@ def event_ctes(p: int) -> str:
         )"""
 
 
-# Selected beside the CTEs' result: wakes the delivery workers at commit when anything is due.
-NOTIFY_DUE = (
-    f"CASE WHEN EXISTS (SELECT 1 FROM fanout WHERE state = 'pending') "
-    f"THEN pg_notify('{DELIVERY_CHANNEL}', '') END AS deliveries_notified"
-)
+# Selected beside the CTEs' result: whether deliveries are due, so the workers are woken after commit.
+DELIVERIES_DUE = "EXISTS (SELECT 1 FROM fanout WHERE state = 'pending') AS deliveries_due"
+
+
+async def wake_delivery_workers(conn: Connection, row: Record) -> None:
+    if row["deliveries_due"]:
+        await notify.on_commit(conn, DELIVERY_CHANNEL)
 
 
 async def insert(
@@ -65,9 +68,9 @@ async def insert(
     data: dict[str, Any],
 ) -> Record:
     """Insert the event and, in the same statement, one delivery per subscribed endpoint."""
-    return await one(
+    row = await one(
         conn,
-        f"WITH {event_ctes(1)} SELECT event.*, {NOTIFY_DUE} FROM event",
+        f"WITH {event_ctes(1)} SELECT event.*, {DELIVERIES_DUE} FROM event",
         scope.tenant_id,
         scope.livemode,
         event_id,
@@ -76,6 +79,8 @@ async def insert(
         sequence,
         data,
     )
+    await wake_delivery_workers(conn, row)
+    return row
 
 
 async def get(conn: Connection, scope: TenantScope, event_id: str) -> Record | None:

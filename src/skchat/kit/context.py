@@ -47,6 +47,7 @@ class RequestState:
     claim: idempotency.Claim | None = None
     principal: Principal | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    wake: set[str] = field(default_factory=set)  # channels to notify once the transaction commits
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,9 @@ import asyncpg
 import orjson
 from asyncpg.pool import PoolConnectionProxy
 
+from skchat.kit import notify
+from skchat.kit.notify import Notifier
+
 Record = asyncpg.Record
 # What repositories take: a pooled connection or a bare one, both speak the same API.
 Connection: TypeAlias = "asyncpg.Connection[Record] | PoolConnectionProxy[Record]"
@@ -78,6 +81,8 @@ class Database:
         self.min_size = min_size
         self.max_size = max_size
         self._pool: asyncpg.Pool | None = None
+        # Wake-ups for the workers, sent after commit (kit/notify.py).
+        self.notifier = Notifier(lambda: self.pool.acquire())
         set_role = f"SET ROLE {quote_ident(app_role)}"
         self._init_sql = set_role
 
@@ -111,16 +116,20 @@ class Database:
 
     async def close(self) -> None:
         if self._pool is not None:
+            await self.notifier.close()
             await self._pool.close()
             self._pool = None
 
     @asynccontextmanager
     async def transaction(self, scope: TenantScope | None) -> AsyncIterator[Connection]:
         """One transaction as the app role, scoped to a tenant and mode (or to nothing at all)."""
-        async with self.pool.acquire() as conn, conn.transaction():
-            if scope is not None:
-                await set_scope(conn, scope)
-            yield conn
+        async with self.pool.acquire() as conn:
+            with notify.collect() as wake:
+                async with conn.transaction():
+                    if scope is not None:
+                        await set_scope(conn, scope)
+                    yield conn
+            self.notifier.poke(wake)  # committed: tell the workers
 
     async def ping(self) -> bool:
         async with self.pool.acquire() as conn:

@@ -16,7 +16,7 @@ import asyncpg
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from skchat.kit import idempotency, metrics
+from skchat.kit import idempotency, metrics, notify
 from skchat.kit.context import RequestState
 from skchat.kit.errors import ApiError, InternalError, PayloadTooLarge, Unavailable, problem
 from skchat.kit.ids import new_id
@@ -56,7 +56,8 @@ class UnitOfWorkMiddleware:
             if length is not None and length.isdigit() and int(length) > self.max_body_bytes:
                 await _send_problem(send_final, PayloadTooLarge(_too_large(self.max_body_bytes)), request_id)
                 return
-            await self._run(scope, self._limited(receive), send_final, state)
+            with notify.collect() as state.wake:
+                await self._run(scope, self._limited(receive), send_final, state)
         finally:
             structlog.contextvars.unbind_contextvars("request_id")
             route = scope.get("route")
@@ -126,6 +127,8 @@ class UnitOfWorkMiddleware:
                     await idempotency.complete(conn, state.claim, status, decoded, body)
                 await tx.commit()
                 state.claim = None
+                assert state.runtime is not None
+                state.runtime.db.notifier.poke(state.wake)
             return None
         except (asyncpg.PostgresError, OSError, asyncpg.InterfaceError) as exc:
             log.exception("commit failed", error=repr(exc))

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from skchat.events.repository import NOTIFY_DUE, event_ctes
+from skchat.events.repository import DELIVERIES_DUE, event_ctes, wake_delivery_workers
+from skchat.kit import notify
 from skchat.kit.db import Connection, Record, TenantScope, one
 from skchat.kit.pagination import ListParams, keyset_sql
 
@@ -73,7 +74,7 @@ async def insert_received(
 ) -> Record:
     """A customer message, its `chat.message.received` event (with webhook deliveries) and, when
     the AI is active, its agent job: one statement, in the caller's transaction."""
-    return await one(
+    row = await one(
         conn,
         f"""
         WITH message AS (
@@ -86,8 +87,8 @@ async def insert_received(
             SELECT $1, $2, $19, $4, (SELECT id FROM message), $20 WHERE $20::text IS NOT NULL
             RETURNING 1
         )
-        SELECT message.*, (SELECT id FROM event) AS event_id, {NOTIFY_DUE},
-               CASE WHEN EXISTS (SELECT 1 FROM job) THEN pg_notify('{AGENT_JOBS_CHANNEL}', '') END AS job_notified
+        SELECT message.*, (SELECT id FROM event) AS event_id, {DELIVERIES_DUE},
+               EXISTS (SELECT 1 FROM job) AS job_queued
         FROM message
         """,
         scope.tenant_id,
@@ -111,6 +112,10 @@ async def insert_received(
         job_id,
         job_kind,
     )
+    await wake_delivery_workers(conn, row)
+    if row["job_queued"]:
+        await notify.on_commit(conn, AGENT_JOBS_CHANNEL)
+    return row
 
 
 async def list_(conn: Connection, scope: TenantScope, conversation_id: str, params: ListParams) -> list[Record]:
