@@ -125,7 +125,7 @@ async def receive_message(
                              ELSE 'neutral' END,
             updated_at = clock_timestamp()
         FROM prior, mood
-        WHERE v.tenant_id = $1 AND v.livemode = $2 AND v.id = prior.id
+        WHERE v.tenant_id = $1 AND v.livemode = $2 AND v.id = $3 AND v.id = prior.id
         RETURNING v.id, v.status, v.channel, v.agent_id, v.contact_id, v.assignee_id, v.sentiment,
                   v.sentiment_score, v.event_seq, prior.status AS previous_status,
                   prior.sentiment AS previous_sentiment, prior.sentiment_score AS previous_score,
