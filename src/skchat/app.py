@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 from starlette.routing import Route
 
 from skchat import __version__
@@ -24,6 +24,7 @@ from skchat.kit import handlers
 from skchat.kit.db import Database
 from skchat.kit.middleware import UnitOfWorkMiddleware
 from skchat.kit.ratelimit import TokenBuckets
+from skchat.kit.routes import API_PREFIX, mount
 from skchat.kit.runtime import Runtime
 from skchat.knowledge.endpoints import router as knowledge_router
 from skchat.mcp.server import Gateway
@@ -37,27 +38,20 @@ from skchat.webhooks.endpoints import deliveries_router
 from skchat.webhooks.endpoints import router as webhooks_router
 from skchat.worker import runner
 
-API_PREFIX = "/chat/v1"
-
-
-def api_router() -> APIRouter:
-    api = APIRouter(prefix=API_PREFIX)
-    for router in (
-        conversations_router,
-        messages_router,
-        contacts_router,
-        members_router,
-        agents_router,
-        knowledge_router,
-        catalog_router,
-        intents_router,
-        events_router,
-        api_keys_router,
-        webhooks_router,
-        deliveries_router,
-    ):
-        api.include_router(router)
-    return api
+API_ROUTERS = (
+    conversations_router,
+    messages_router,
+    contacts_router,
+    members_router,
+    agents_router,
+    knowledge_router,
+    catalog_router,
+    intents_router,
+    events_router,
+    api_keys_router,
+    webhooks_router,
+    deliveries_router,
+)
 
 
 def create_app(settings: Settings, database_url: str, *, run_worker: bool = False) -> FastAPI:
@@ -107,7 +101,7 @@ def create_app(settings: Settings, database_url: str, *, run_worker: bool = Fals
     )
     app.add_middleware(UnitOfWorkMiddleware, max_body_bytes=settings.max_body_bytes)
     handlers.install(app)
-    app.include_router(api_router())
+    mount(app, API_ROUTERS)
     app.include_router(ops_router)
     app.include_router(reference_router, prefix=API_PREFIX)
     app.include_router(reference_docs_router)

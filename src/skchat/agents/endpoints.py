@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 
 from skchat.agents import service
 from skchat.agents.schemas import Agent, AgentCreate, AgentList, AgentUpdate
 from skchat.kit.context import Ctx, require
 from skchat.kit.pagination import ListParams, list_params_dependency
+from skchat.kit.routes import api_router
 
-router = APIRouter(prefix="/agents", tags=["Agents"])
+router = api_router("/agents", "Agents")
 
 AgentsRead = Annotated[Ctx, Depends(require("conversations:read"))]
 AgentsWrite = Annotated[Ctx, Depends(require("conversations:write"))]

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 
 from skchat.api_keys import service
 from skchat.api_keys.schemas import ApiKey, ApiKeyCreate, ApiKeyList
 from skchat.kit.context import Ctx, require
 from skchat.kit.pagination import ListParams, list_params_dependency
+from skchat.kit.routes import api_router
 from skchat.kit.schemas import Deleted
 
-router = APIRouter(prefix="/api_keys", tags=["API keys"])
+router = api_router("/api_keys", "API keys")
 
 KeysManage = Annotated[Ctx, Depends(require("keys:manage"))]
 Newest = Annotated[ListParams, Depends(list_params_dependency("desc"))]

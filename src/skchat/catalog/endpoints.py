@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 
 from skchat.catalog import service
 from skchat.catalog.schemas import Item, ItemCreate, ItemList, ItemSearchResults, ItemUpdate
 from skchat.kit.context import Ctx, require
 from skchat.kit.pagination import ListParams, list_params_dependency
+from skchat.kit.routes import api_router
 from skchat.kit.schemas import Deleted
 from skchat.knowledge.schemas import SearchLimit, SearchQuery
 
-router = APIRouter(prefix="/catalog", tags=["Catalog"])
+router = api_router("/catalog", "Catalog")
 
 KnowledgeRead = Annotated[Ctx, Depends(require("knowledge:read"))]
 KnowledgeWrite = Annotated[Ctx, Depends(require("knowledge:write"))]

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 
 from skchat.contacts import service
 from skchat.contacts.schemas import Contact, ContactExport, ContactList, ContactUpdate
 from skchat.kit.context import Ctx, require
 from skchat.kit.pagination import ListParams, list_params_dependency
+from skchat.kit.routes import api_router
 from skchat.kit.schemas import Deleted
 
-router = APIRouter(prefix="/contacts", tags=["Contacts"])
+router = api_router("/contacts", "Contacts")
 
 ContactsRead = Annotated[Ctx, Depends(require("contacts:read"))]
 ContactsWrite = Annotated[Ctx, Depends(require("contacts:write"))]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Query
+from fastapi import Body, Depends, Query
 
 from skchat.conversations import service
 from skchat.conversations.schemas import (
@@ -20,8 +20,9 @@ from skchat.conversations.schemas import (
 )
 from skchat.kit.context import Ctx, require
 from skchat.kit.pagination import ListParams, list_params_dependency
+from skchat.kit.routes import api_router
 
-router = APIRouter(prefix="/conversations", tags=["Conversations"])
+router = api_router("/conversations", "Conversations")
 
 ConversationsRead = Annotated[Ctx, Depends(require("conversations:read"))]
 ConversationsWrite = Annotated[Ctx, Depends(require("conversations:write"))]

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 
 from skchat.events import service
 from skchat.events.schemas import Event, EventList, EventType
 from skchat.kit.context import Ctx, require
 from skchat.kit.pagination import ListParams, list_params_dependency
+from skchat.kit.routes import api_router
 
-router = APIRouter(prefix="/events", tags=["Events"])
+router = api_router("/events", "Events")
 
 EventsRead = Annotated[Ctx, Depends(require("conversations:read"))]
 Newest = Annotated[ListParams, Depends(list_params_dependency("desc"))]

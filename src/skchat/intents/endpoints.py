@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import Depends, Response
 
 from skchat.intents import service
 from skchat.intents.schemas import Intent, IntentDeleted, IntentList, IntentUpsert
 from skchat.kit.context import Ctx, require
 from skchat.kit.pagination import ListParams, list_params_dependency
+from skchat.kit.routes import api_router
 
-router = APIRouter(prefix="/intents", tags=["Intents"])
+router = api_router("/intents", "Intents")
 
 KnowledgeRead = Annotated[Ctx, Depends(require("knowledge:read"))]
 KnowledgeWrite = Annotated[Ctx, Depends(require("knowledge:write"))]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 
 from skchat.agents.schemas import LanguageTag
 from skchat.kit.context import Ctx, require
 from skchat.kit.pagination import ListParams, list_params_dependency
+from skchat.kit.routes import api_router
 from skchat.kit.schemas import Deleted
 from skchat.knowledge import service
 from skchat.knowledge.schemas import (
@@ -21,7 +22,7 @@ from skchat.knowledge.schemas import (
     SearchQuery,
 )
 
-router = APIRouter(prefix="/knowledge", tags=["Knowledge"])
+router = api_router("/knowledge", "Knowledge")
 
 KnowledgeRead = Annotated[Ctx, Depends(require("knowledge:read"))]
 KnowledgeWrite = Annotated[Ctx, Depends(require("knowledge:write"))]

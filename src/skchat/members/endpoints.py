@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 
 from skchat.kit.context import Ctx, require
 from skchat.kit.pagination import ListParams, list_params_dependency
+from skchat.kit.routes import api_router
 from skchat.kit.schemas import Deleted
 from skchat.members import service
 from skchat.members.schemas import Member, MemberCreate, MemberList, MemberUpdate
 
-router = APIRouter(prefix="/members", tags=["Members"])
+router = api_router("/members", "Members")
 
 # One scope for reading and writing: the team roster is workspace administration.
 MembersManage = Annotated[Ctx, Depends(require("members:manage"))]

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 
 from skchat.kit.context import Ctx, require
 from skchat.kit.pagination import ListParams, list_params_dependency
+from skchat.kit.routes import api_router
 from skchat.messages import service
 from skchat.messages.schemas import Message, MessageCreate, MessageList
 
-router = APIRouter(prefix="/conversations/{conversation_id}/messages", tags=["Messages"])
+router = api_router("/conversations/{conversation_id}/messages", "Messages")
 
 ConversationsRead = Annotated[Ctx, Depends(require("conversations:read"))]
 ConversationsWrite = Annotated[Ctx, Depends(require("conversations:write"))]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends
+from fastapi import Body, Depends
 
 from skchat.kit.context import Ctx, require
 from skchat.kit.pagination import ListParams, list_params_dependency
+from skchat.kit.routes import api_router
 from skchat.kit.schemas import Deleted
 from skchat.webhooks import service
 from skchat.webhooks.schemas import (
@@ -23,8 +24,8 @@ from skchat.webhooks.schemas import (
     WebhookEndpoint,
 )
 
-router = APIRouter(prefix="/webhook_endpoints", tags=["Webhooks"])
-deliveries_router = APIRouter(prefix="/events/{event_id}", tags=["Events"])
+router = api_router("/webhook_endpoints", "Webhooks")
+deliveries_router = api_router("/events/{event_id}", "Events")
 
 WebhooksManage = Annotated[Ctx, Depends(require("webhooks:manage"))]
 Newest = Annotated[ListParams, Depends(list_params_dependency("desc"))]
