@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from skchat.kit.db import Connection, Record, TenantScope, one
-from skchat.kit.pagination import ListParams, keyset_sql
-from skchat.kit.rows import get_row, update_row
+from skchat.kit.pagination import ListParams
+from skchat.kit.rows import get_row, list_rows, update_row
 
 COLUMNS = "id, livemode, name, greeting, languages, handoff, widget, is_default, created_at, updated_at"
 
@@ -48,12 +48,7 @@ async def get_default(conn: Connection, scope: TenantScope) -> Record | None:
 
 
 async def list_(conn: Connection, scope: TenantScope, params: ListParams) -> list[Record]:
-    args: list[Any] = [scope.tenant_id, scope.livemode]
-    page_where, tail = keyset_sql(params, args)
-    rows: list[Record] = await conn.fetch(
-        f"SELECT {COLUMNS} FROM agents WHERE tenant_id = $1 AND livemode = $2{page_where}{tail}", *args
-    )
-    return rows
+    return await list_rows(conn, "agents", scope, params, {}, columns=COLUMNS)
 
 
 async def update(conn: Connection, scope: TenantScope, agent_id: str, changes: dict[str, Any]) -> Record | None:

@@ -7,8 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 from skchat.kit.db import Connection, Record, TenantScope
-from skchat.kit.pagination import ListParams, keyset_sql
-from skchat.kit.rows import delete_row, get_row, update_row
+from skchat.kit.pagination import ListParams
+from skchat.kit.rows import all_rows, delete_row, get_row, get_rows, list_rows, update_row
 
 COLUMNS = "id, livemode, name, description, category, price, currency, in_stock, attributes, created_at, updated_at"
 
@@ -46,34 +46,16 @@ async def get(conn: Connection, scope: TenantScope, item_id: str, *, lock: bool 
 
 
 async def get_many(conn: Connection, scope: TenantScope, item_ids: Sequence[str]) -> list[Record]:
-    rows: list[Record] = await conn.fetch(
-        f"SELECT {COLUMNS} FROM catalog_items WHERE tenant_id = $1 AND livemode = $2 AND id = ANY($3::text[])",
-        scope.tenant_id,
-        scope.livemode,
-        list(item_ids),
-    )
-    return rows
+    return await get_rows(conn, "catalog_items", scope, item_ids, columns=COLUMNS)
 
 
 async def list_(conn: Connection, scope: TenantScope, params: ListParams, filters: dict[str, Any]) -> list[Record]:
-    args: list[Any] = [scope.tenant_id, scope.livemode]
-    where = "tenant_id = $1 AND livemode = $2"
-    for column, value in filters.items():
-        args.append(value)
-        where += f" AND {column} = ${len(args)}"
-    page_where, tail = keyset_sql(params, args)
-    rows: list[Record] = await conn.fetch(f"SELECT {COLUMNS} FROM catalog_items WHERE {where}{page_where}{tail}", *args)
-    return rows
+    return await list_rows(conn, "catalog_items", scope, params, filters, columns=COLUMNS)
 
 
 async def all_(conn: Connection, scope: TenantScope) -> list[Record]:
     """Every item of the tenant and mode, oldest first (for the agent's corpus)."""
-    rows: list[Record] = await conn.fetch(
-        f"SELECT {COLUMNS} FROM catalog_items WHERE tenant_id = $1 AND livemode = $2 ORDER BY created_at, id",
-        scope.tenant_id,
-        scope.livemode,
-    )
-    return rows
+    return await all_rows(conn, "catalog_items", scope, columns=COLUMNS)
 
 
 async def update(conn: Connection, scope: TenantScope, item_id: str, changes: dict[str, Any]) -> Record | None:

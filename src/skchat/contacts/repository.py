@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from skchat.kit.db import Connection, Record, TenantScope, one
-from skchat.kit.pagination import ListParams, keyset_sql
-from skchat.kit.rows import update_row
+from skchat.kit.pagination import ListParams
+from skchat.kit.rows import list_rows, update_row
 
 COLUMNS = "id, livemode, external_id, name, phone, email, metadata, created_at, updated_at, erased_at"
 
@@ -55,12 +55,7 @@ async def get(conn: Connection, scope: TenantScope, contact_id: str) -> Record |
 
 
 async def list_(conn: Connection, scope: TenantScope, params: ListParams) -> list[Record]:
-    args: list[Any] = [scope.tenant_id, scope.livemode]
-    page_where, tail = keyset_sql(params, args)
-    rows: list[Record] = await conn.fetch(
-        f"SELECT {COLUMNS} FROM contacts WHERE tenant_id = $1 AND livemode = $2{page_where}{tail}", *args
-    )
-    return rows
+    return await list_rows(conn, "contacts", scope, params, {}, columns=COLUMNS)
 
 
 async def get_locked(conn: Connection, scope: TenantScope, contact_id: str) -> Record | None:

@@ -6,9 +6,11 @@ is a parameter. Tenant and mode lead every WHERE clause: the second wall next to
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from skchat.kit.db import Connection, Record, TenantScope
+from skchat.kit.pagination import ListParams, keyset_sql
 
 
 async def update_row(
@@ -66,3 +68,46 @@ async def delete_row(conn: Connection, table: str, scope: TenantScope, key: str,
         key,
     )
     return deleted is not None
+
+
+async def get_rows(
+    conn: Connection, table: str, scope: TenantScope, ids: Sequence[str], *, columns: str
+) -> list[Record]:
+    """The rows of these ids that exist, in no particular order."""
+    rows: list[Record] = await conn.fetch(
+        f"SELECT {columns} FROM {table} WHERE tenant_id = $1 AND livemode = $2 AND id = ANY($3::text[])",
+        scope.tenant_id,
+        scope.livemode,
+        list(ids),
+    )
+    return rows
+
+
+async def list_rows(
+    conn: Connection,
+    table: str,
+    scope: TenantScope,
+    params: ListParams,
+    filters: Mapping[str, Any],
+    *,
+    columns: str,
+) -> list[Record]:
+    """One page of rows whose columns equal the filters, by the stable cursor of `params`."""
+    args: list[Any] = [scope.tenant_id, scope.livemode]
+    where = "tenant_id = $1 AND livemode = $2"
+    for column, value in filters.items():
+        args.append(value)
+        where += f" AND {column} = ${len(args)}"
+    page_where, tail = keyset_sql(params, args)
+    rows: list[Record] = await conn.fetch(f"SELECT {columns} FROM {table} WHERE {where}{page_where}{tail}", *args)
+    return rows
+
+
+async def all_rows(conn: Connection, table: str, scope: TenantScope, *, columns: str) -> list[Record]:
+    """Every row of the tenant and mode, oldest first."""
+    rows: list[Record] = await conn.fetch(
+        f"SELECT {columns} FROM {table} WHERE tenant_id = $1 AND livemode = $2 ORDER BY created_at, id",
+        scope.tenant_id,
+        scope.livemode,
+    )
+    return rows

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from skchat.kit.db import Connection, Record, TenantScope
-from skchat.kit.pagination import ListParams, keyset_sql
-from skchat.kit.rows import delete_row, get_row, update_row
+from skchat.kit.pagination import ListParams
+from skchat.kit.rows import delete_row, get_row, list_rows, update_row
 
 COLUMNS = "id, livemode, name, email, role, created_at, updated_at"
 
@@ -48,12 +48,7 @@ async def email_taken(conn: Connection, scope: TenantScope, email: str, *, other
 
 
 async def list_(conn: Connection, scope: TenantScope, params: ListParams) -> list[Record]:
-    args: list[Any] = [scope.tenant_id, scope.livemode]
-    page_where, tail = keyset_sql(params, args)
-    rows: list[Record] = await conn.fetch(
-        f"SELECT {COLUMNS} FROM members WHERE tenant_id = $1 AND livemode = $2{page_where}{tail}", *args
-    )
-    return rows
+    return await list_rows(conn, "members", scope, params, {}, columns=COLUMNS)
 
 
 async def update(conn: Connection, scope: TenantScope, member_id: str, changes: dict[str, Any]) -> Record | None:
