@@ -6,8 +6,9 @@ import asyncio
 import contextlib
 import json
 import signal
+from collections.abc import Coroutine
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -36,6 +37,17 @@ def migrated_url(settings: Settings) -> str:
     url = database_url(settings)
     upgrade(url, settings.app_role)
     return url
+
+
+def run_event_loop(main: Coroutine[Any, Any, None]) -> None:
+    """uvloop when installed (as `skchat serve` gets through uvicorn): the worker's delivery loop is
+    mostly event-loop and socket work, which uvloop does in C."""
+    try:
+        import uvloop
+    except ImportError:  # pragma: no cover - uvicorn[standard] brings it on every platform we ship for
+        asyncio.run(main)
+    else:
+        uvloop.run(main)
 
 
 def _exit_normally(signum: int, frame: object) -> None:
@@ -100,7 +112,7 @@ def worker() -> None:
             await close_agent(agent)
             await db.close()
 
-    asyncio.run(main())
+    run_event_loop(main())
 
 
 @app.command()

@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr
+from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -51,7 +51,9 @@ class Settings(BaseSettings):
     webhook_concurrency: int = 256
     webhook_per_endpoint_concurrency: int = 32
     webhook_poll_interval_s: float = 1.0
-    # A claimed delivery whose worker died is due again after this (default: timeout + 60 s).
+    # A claimed delivery whose worker died is due again after this (default: 2 x timeout + 60 s). A
+    # delivery may wait for its endpoint's slot up to one timeout and then take one: the lease must
+    # outlast both, or a live worker's delivery would be claimed and sent again.
     webhook_lease_s: float | None = None
     # Live-mode endpoints must not resolve to private, loopback or link-local addresses (SSRF).
     # A self-hosted install that delivers to its own intranet may turn this off.
@@ -73,6 +75,19 @@ class Settings(BaseSettings):
 
     def resolved_data_dir(self) -> Path:
         return self.data_dir.expanduser().resolve()
+
+    def resolved_webhook_lease_s(self) -> float:
+        return self.webhook_lease_s or 2 * self.webhook_timeout_s + 60.0
+
+    @model_validator(mode="after")
+    def _lease_outlasts_a_delivery(self) -> Settings:
+        if self.webhook_lease_s is not None and self.webhook_lease_s < 2 * self.webhook_timeout_s:
+            raise ValueError(
+                f"webhook_lease_s ({self.webhook_lease_s:g}) must be at least twice webhook_timeout_s"
+                f" ({self.webhook_timeout_s:g}): a leased delivery may wait one timeout for its endpoint's"
+                " slot and take another to send"
+            )
+        return self
 
     def resolved_secret_key(self) -> bytes:
         """The key-hashing secret: configured, or created once in the data dir and reused."""

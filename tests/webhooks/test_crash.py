@@ -75,7 +75,7 @@ def test_sigkill_mid_burst_loses_no_acknowledged_event(
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     # A short lease, so what the killed worker had claimed is due again within the test.
-    processes.append(start_serve(pg, port, SKCHAT_WEBHOOK_LEASE_S="2"))
+    processes.append(start_serve(pg, port, SKCHAT_WEBHOOK_LEASE_S="2", SKCHAT_WEBHOOK_TIMEOUT_S="1"))
     r = httpx.post(
         base + "/chat/v1/webhook_endpoints",
         json={"url": receiver.url + "/crash", "events": ["chat.conversation.created"]},
@@ -107,7 +107,7 @@ def test_sigkill_mid_burst_loses_no_acknowledged_event(
         t.join(10)
     assert len(acknowledged) > 20, "the burst should have been under way"
 
-    processes.append(start_serve(pg, port, SKCHAT_WEBHOOK_LEASE_S="2"))
+    processes.append(start_serve(pg, port, SKCHAT_WEBHOOK_LEASE_S="2", SKCHAT_WEBHOOK_TIMEOUT_S="1"))
     try:
         deadline = time.monotonic() + 45
         delivered: set[str] = set()

@@ -58,6 +58,7 @@ class Job:
     secrets: list[str]
     body: bytes
     event_created_at: Any
+    row_ctid: Any  # the claimed row's ctid: the outcome settles it by that
 
 
 @dataclass(slots=True)
@@ -78,9 +79,12 @@ class Dispatcher:
     def __init__(self, db: Database, settings: Settings) -> None:
         self.db = db
         self.settings = settings
-        self.lease_s = settings.webhook_lease_s or settings.webhook_timeout_s + 60.0
+        self.lease_s = settings.resolved_webhook_lease_s()
+        # Per endpoint: deliveries leased and not yet sent to completion (sending or waiting for
+        # one of its slots), the slots themselves, and whether its last claim filled its quota.
         self.claimed: defaultdict[str, int] = defaultdict(int)
-        self.in_flight = 0
+        self.slots: dict[str, asyncio.Semaphore] = {}
+        self.more_due: set[str] = set()
         self.wake = asyncio.Event()
         self.outcomes: asyncio.Queue[Outcome] = asyncio.Queue()
         self.tasks: set[asyncio.Task[None]] = set()
@@ -136,27 +140,67 @@ class Dispatcher:
             for sess in self.sessions.values():
                 await sess.close()
 
+    def _free(self) -> int:
+        """Request slots not taken: an endpoint takes at most its limit, whatever waits behind it."""
+        per_endpoint = self.settings.webhook_per_endpoint_concurrency
+        return self.settings.webhook_concurrency - sum(min(n, per_endpoint) for n in self.claimed.values())
+
     async def _claim_and_dispatch(self) -> tuple[int, int]:
         s = self.settings
-        free = s.webhook_concurrency - self.in_flight
+        free = self._free()
         if free <= 0:
             return 0, 0
         per_endpoint = s.webhook_per_endpoint_concurrency
-        skip = [endpoint for endpoint, n in self.claimed.items() if n >= per_endpoint]
+        # An endpoint with a batch still waiting for its slots is left out; it is claimed for
+        # again as that batch starts sending, so its next batch is leased while this one is in
+        # flight (pipelining), and at most twice its limit is leased by one worker.
+        skip = [endpoint for endpoint, n in self.claimed.items() if n > per_endpoint]
         async with self.db.pool.acquire() as conn:
             rows = await repository.claim(conn, free, self.lease_s, per_endpoint, skip)
-        if not rows:
-            return 0, free
+        got: defaultdict[str, int] = defaultdict(int)
+        for r in rows:
+            got[r["endpoint_id"]] += 1
+        self.more_due = {e for e in self.more_due if e in skip} | {e for e, n in got.items() if n >= per_endpoint}
         jobs = [_job(TenantScope(r["tenant_id"], r["livemode"]), r, r["attempts"]) for r in rows if not r["disabled"]]
         for job in jobs:
             self.claimed[job.endpoint_id] += 1
-            self.in_flight += 1
             task = asyncio.create_task(self._deliver(job))
             self.tasks.add(task)
             task.add_done_callback(self.tasks.discard)
         return len(rows), free
 
     async def _deliver(self, job: Job) -> None:
+        endpoint_id = job.endpoint_id
+        slot = self.slots.get(endpoint_id)
+        if slot is None:
+            slot = self.slots[endpoint_id] = asyncio.Semaphore(self.settings.webhook_per_endpoint_concurrency)
+        try:
+            async with slot:
+                outcome = await self._send(job)
+        finally:
+            self._sent(endpoint_id)
+        await self.outcomes.put(outcome)
+
+    def _sent(self, endpoint_id: str) -> None:
+        per_endpoint = self.settings.webhook_per_endpoint_concurrency
+        before = self.claimed[endpoint_id]
+        if before > 1:
+            self.claimed[endpoint_id] = before - 1
+        else:
+            del self.claimed[endpoint_id]
+            del self.slots[endpoint_id]
+        # Claim again only when that can lease something: this endpoint's waiting batch has all
+        # started and its last claim suggests more is due, or the worker was full and is not.
+        # (Waking on every completion made one claim per delivery in a drain.)
+        # Once per claim that filled the endpoint's quota (the next claim marks it again), so the
+        # completions that land while a claim is running do not trigger an empty one after it.
+        if before <= per_endpoint + 1 and endpoint_id in self.more_due:
+            self.more_due.discard(endpoint_id)
+            self.wake.set()
+        elif before <= per_endpoint and self._free() == 1:
+            self.wake.set()
+
+    async def _send(self, job: Job) -> Outcome:
         timestamp = int(time.time())
         headers = signing.headers(job.secrets, job.event_id, timestamp, job.body)
         headers["Content-Type"] = "application/json"
@@ -186,14 +230,8 @@ class Dispatcher:
         except Exception as exc:
             log.exception("unexpected delivery error", endpoint_id=job.endpoint_id)
             error = f"{type(exc).__name__}"
-        finally:
-            self.claimed[job.endpoint_id] -= 1
-            if self.claimed[job.endpoint_id] <= 0:
-                del self.claimed[job.endpoint_id]
-            self.in_flight -= 1
-            self.wake.set()
         duration_ms = int((time.perf_counter() - started) * 1000)
-        await self.outcomes.put(Outcome(job, status, duration_ms, error, text, retry_after))
+        return Outcome(job, status, duration_ms, error, text, retry_after)
 
     async def _record_loop(self) -> None:
         while True:
@@ -248,19 +286,21 @@ class Dispatcher:
                     state = "pending" if next_at is not None else "failed"
                     failed_endpoints.add(j.endpoint_id)
                     ATTEMPTS.labels("timeout" if o.status_code is None else "failure").inc()
-                settled.append((j.event_id, j.endpoint_id, state, made, next_at))
+                settled.append((j.row_ctid, j.event_id, j.endpoint_id, state, made, next_at))
             async with self.db.transaction(scope) as conn:
-                await repository.record_attempts(conn, scope, attempts)
-                await repository.settle_deliveries(conn, scope, settled)
-                await repository.mark_endpoint_health(
-                    conn, scope, sorted(ok_endpoints), sorted(failed_endpoints - ok_endpoints)
+                failing_too_long = await repository.record_outcomes(
+                    conn,
+                    scope,
+                    settled,
+                    attempts,
+                    sorted(ok_endpoints),
+                    sorted(failed_endpoints - ok_endpoints),
+                    s.webhook_disable_after_s,
                 )
                 for endpoint_id in sorted(gone):
                     log.warning("endpoint answered 410 Gone: disabled", endpoint_id=endpoint_id)
                     await disable(conn, scope, endpoint_id, "gone")
-                for endpoint_id in await repository.failing_too_long(
-                    conn, scope, sorted(failed_endpoints), s.webhook_disable_after_s
-                ):
+                for endpoint_id in failing_too_long:
                     log.warning("endpoint failing continuously: disabled", endpoint_id=endpoint_id)
                     await disable(conn, scope, endpoint_id, "failing")
 
@@ -287,4 +327,5 @@ def _job(scope: TenantScope, row: Record, attempts: int) -> Job:
         secrets,
         orjson.dumps(render_event(event)),  # type: ignore[arg-type]
         row["created_at"],
+        row["row_ctid"],
     )

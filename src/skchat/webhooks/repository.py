@@ -8,8 +8,9 @@ from typing import Any
 
 from skchat.events.repository import DELIVERY_CHANNEL
 from skchat.kit.db import Connection, Record, TenantScope, one
+from skchat.kit.notify import on_commit
 from skchat.kit.pagination import ListParams, keyset_sql
-from skchat.kit.rows import delete_row, get_row, update_row
+from skchat.kit.rows import delete_row, get_row, list_rows, update_row
 
 COLUMNS = (
     "id, livemode, url, events, description, disabled, disabled_reason, secret, previous_secret, "
@@ -53,12 +54,7 @@ async def get(conn: Connection, scope: TenantScope, endpoint_id: str, *, lock: b
 
 
 async def list_(conn: Connection, scope: TenantScope, params: ListParams) -> list[Record]:
-    args: list[Any] = [scope.tenant_id, scope.livemode]
-    page_where, tail = keyset_sql(params, args)
-    rows: list[Record] = await conn.fetch(
-        f"SELECT {COLUMNS} FROM webhook_endpoints WHERE tenant_id = $1 AND livemode = $2{page_where}{tail}", *args
-    )
-    return rows
+    return await list_rows(conn, "webhook_endpoints", scope, params, {}, columns=COLUMNS)
 
 
 async def update(conn: Connection, scope: TenantScope, endpoint_id: str, changes: dict[str, Any]) -> Record:
@@ -150,7 +146,8 @@ async def subscribed_endpoints(conn: Connection, scope: TenantScope, event_type:
 
 
 async def notify(conn: Connection) -> None:
-    await conn.execute(f"SELECT pg_notify('{DELIVERY_CHANNEL}', '')")
+    """Wake the delivery workers once the caller's transaction commits."""
+    await on_commit(conn, DELIVERY_CHANNEL)
 
 
 async def list_attempts(conn: Connection, scope: TenantScope, event_id: str, params: ListParams) -> list[Record]:
@@ -170,7 +167,8 @@ async def list_attempts(conn: Connection, scope: TenantScope, event_id: str, par
 async def claim(
     conn: Connection, limit: int, lease_s: float, per_endpoint: int, skip_endpoints: Sequence[str]
 ) -> list[Record]:
-    """Lease due deliveries; each row carries what to send: the event and the endpoint's URL and secrets."""
+    """Lease due deliveries; each row carries what to send (the event, the endpoint's URL and
+    secrets) and its `row_ctid`, by which `record_outcomes` settles it."""
     rows: list[Record] = await conn.fetch(
         "SELECT * FROM skchat_claim_deliveries($1, $2, $3, $4)",
         limit,
@@ -181,61 +179,63 @@ async def claim(
     return rows
 
 
-async def record_attempts(conn: Connection, scope: TenantScope, rows: Sequence[tuple[Any, ...]]) -> None:
-    """rows: (id, event_id, endpoint_id, attempt, status_code, duration_ms, error, response_body)."""
-    await conn.executemany(
-        """
-        INSERT INTO delivery_attempts (tenant_id, livemode, id, event_id, endpoint_id, attempt, status_code,
-                                       duration_ms, error, response_body)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-        """,
-        [(scope.tenant_id, scope.livemode, *r) for r in rows],
-    )
+async def record_outcomes(
+    conn: Connection,
+    scope: TenantScope,
+    settled: Sequence[tuple[Any, ...]],
+    attempts: Sequence[tuple[Any, ...]],
+    succeeded: Sequence[str],
+    failed: Sequence[str],
+    disable_after_s: float,
+) -> list[str]:
+    """Settle the deliveries, log the attempts and mark endpoint health; return endpoints failing too long.
 
+    settled: (row_ctid, event_id, endpoint_id, state, attempts, next_attempt_at or None), the
+    lease released. A row is found by the ctid its claim returned, with its key and `pending`
+    state re-checked: if it changed since (its endpoint disabled mid-flight, redelivered,
+    claimed again after its lease ran out) the ctid no longer matches and the row is left as it
+    is. A tid lookup is the one plan no stale statistics can turn into a scan of the backlog.
 
-async def settle_deliveries(conn: Connection, scope: TenantScope, rows: Sequence[tuple[Any, ...]]) -> None:
-    """rows: (event_id, endpoint_id, state, attempts, next_attempt_at): the outcome, lease released."""
+    attempts: (id, event_id, endpoint_id, attempt, status_code, duration_ms, error, response_body),
+    inserted in one statement that also sets or clears `failing_since` and returns the `failed`
+    endpoints failing for longer than `disable_after_s` (its own marks, made now, cannot qualify).
+    """
     await conn.executemany(
         """
         UPDATE webhook_deliveries
-        SET state = $5, attempts = $6, next_attempt_at = COALESCE($7, next_attempt_at), lease_until = NULL,
+        SET state = $6, attempts = $7, next_attempt_at = COALESCE($8, next_attempt_at), lease_until = NULL,
             updated_at = clock_timestamp()
-        WHERE tenant_id = $1 AND livemode = $2 AND event_id = $3 AND endpoint_id = $4 AND state = 'pending'
+        WHERE ctid = $3 AND tenant_id = $1 AND livemode = $2 AND event_id = $4 AND endpoint_id = $5
+          AND state = 'pending'
         """,
-        [(scope.tenant_id, scope.livemode, *r) for r in rows],
+        [(scope.tenant_id, scope.livemode, *r) for r in settled],
     )
-
-
-async def mark_endpoint_health(
-    conn: Connection, scope: TenantScope, succeeded: Sequence[str], failed: Sequence[str]
-) -> None:
-    if succeeded:
-        await conn.execute(
-            "UPDATE webhook_endpoints SET failing_since = NULL "
-            "WHERE tenant_id = $1 AND livemode = $2 AND id = ANY ($3::text[]) AND failing_since IS NOT NULL",
-            scope.tenant_id,
-            scope.livemode,
-            list(succeeded),
+    columns = list(zip(*attempts, strict=True)) if attempts else [() for _ in range(8)]
+    result: list[Record] = await conn.fetch(
+        """
+        WITH logged AS (
+            INSERT INTO delivery_attempts (tenant_id, livemode, id, event_id, endpoint_id, attempt, status_code,
+                                           duration_ms, error, response_body)
+            SELECT $1, $2, a.*
+            FROM unnest($3::text[], $4::text[], $5::text[], $6::integer[], $7::integer[], $8::integer[],
+                        $9::text[], $10::text[]) AS a
+        ), healthy AS (
+            UPDATE webhook_endpoints SET failing_since = NULL
+            WHERE tenant_id = $1 AND livemode = $2 AND id = ANY ($11::text[]) AND failing_since IS NOT NULL
+        ), failing AS (
+            UPDATE webhook_endpoints SET failing_since = clock_timestamp()
+            WHERE tenant_id = $1 AND livemode = $2 AND id = ANY ($12::text[]) AND failing_since IS NULL
         )
-    if failed:
-        await conn.execute(
-            "UPDATE webhook_endpoints SET failing_since = clock_timestamp() "
-            "WHERE tenant_id = $1 AND livemode = $2 AND id = ANY ($3::text[]) AND failing_since IS NULL",
-            scope.tenant_id,
-            scope.livemode,
-            list(failed),
-        )
-
-
-async def failing_too_long(
-    conn: Connection, scope: TenantScope, endpoint_ids: Sequence[str], after_s: float
-) -> list[str]:
-    rows = await conn.fetch(
-        "SELECT id FROM webhook_endpoints WHERE tenant_id = $1 AND livemode = $2 AND id = ANY ($3::text[]) "
-        "AND NOT disabled AND failing_since < clock_timestamp() - make_interval(secs => $4)",
+        SELECT id FROM webhook_endpoints
+        WHERE tenant_id = $1 AND livemode = $2 AND id = ANY ($12::text[]) AND NOT disabled
+          AND failing_since < clock_timestamp() - make_interval(secs => $13)
+        ORDER BY id
+        """,
         scope.tenant_id,
         scope.livemode,
-        list(endpoint_ids),
-        after_s,
+        *(list(c) for c in columns),
+        list(succeeded),
+        list(failed),
+        disable_after_s,
     )
-    return [r["id"] for r in rows]
+    return [r["id"] for r in result]
