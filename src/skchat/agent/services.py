@@ -34,5 +34,10 @@ class AgentServices:
     replies: ReplyGenerator
 
     async def annotate(self, text: str, intents: Sequence[IntentSpec]) -> Annotation:
-        # CPU-bound but short (well under 20 ms); a thread keeps the event loop serving others.
+        # CPU-bound: embedding a new text takes ~10 ms, so it runs in a thread and the event loop keeps
+        # serving others. A text the provider calls quick (its embedding is cached: "hi", "thanks", a
+        # quick-reply button) costs well under a millisecond, less than the thread hop itself.
+        quick = getattr(self.nlu, "is_quick", None)
+        if callable(quick) and quick(text):
+            return self.nlu.annotate(text, intents)
         return await asyncio.to_thread(self.nlu.annotate, text, intents)

@@ -87,3 +87,20 @@ def test_thread_safe_and_deterministic(nlu: OfflineNLU, demo_intents: tuple[Inte
         thread.join()
     for got in results.values():
         assert list(reversed(got)) == expected
+
+
+def test_a_repeated_text_is_annotated_once_per_taxonomy(nlu: OfflineNLU, demo_intents: tuple[IntentSpec, ...]) -> None:
+    text = "Do you deliver to Tiruppur by Friday?"
+    first = nlu.annotate(text, demo_intents)
+    assert nlu.is_quick(text)  # its embedding is cached now
+    assert nlu.annotate(text, demo_intents) is first  # the memo answers
+    assert nlu.annotate(text, list(demo_intents)) is first  # a list of the same intents is the same taxonomy
+
+    # Another taxonomy is another question: same text, fresh answer from that taxonomy's model.
+    salon = (
+        IntentSpec("salon_hours", "When the salon is open", ("what time do you open?", "open on Sunday?")),
+        IntentSpec("delivery", "Home visits and delivery of products", ("do you deliver?", "home service?")),
+    )
+    other = nlu.annotate(text, salon)
+    assert other is not first and other.intent == "delivery"
+    assert nlu.annotate(text, demo_intents) is first

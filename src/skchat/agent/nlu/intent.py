@@ -133,7 +133,12 @@ def classify(model: IntentModel, vector: Vector, norm_text: str, signals: Signal
     return model.names[winner], round(confidence, 3)
 
 
-_Key = tuple[tuple[str, str, tuple[str, ...]], ...]
+TaxonomyKey = tuple[tuple[str, str, tuple[str, ...]], ...]
+
+
+def taxonomy_key(intents: Sequence[IntentSpec]) -> TaxonomyKey:
+    """Intents by value (two tenants with the same taxonomy share a model), lists tolerated."""
+    return tuple((s.name, s.description, tuple(s.examples)) for s in intents)
 
 
 class IntentCache:
@@ -142,12 +147,11 @@ class IntentCache:
     def __init__(self, embedder: Embedder) -> None:
         self._embedder = embedder
         self._lock = threading.Lock()
-        self._models: OrderedDict[_Key, IntentModel] = OrderedDict()
-        self._building: dict[_Key, threading.Lock] = {}
+        self._models: OrderedDict[TaxonomyKey, IntentModel] = OrderedDict()
+        self._building: dict[TaxonomyKey, threading.Lock] = {}
 
     def get(self, intents: Sequence[IntentSpec]) -> IntentModel:
-        # By value, and tolerant of lists where tuples are declared.
-        key: _Key = tuple((s.name, s.description, tuple(s.examples)) for s in intents)
+        key = taxonomy_key(intents)
         with self._lock:
             model = self._models.get(key)
             if model is not None:
