@@ -16,12 +16,15 @@ PREFIXES = frozenset({"ten", "key", "cnv", "msg", "ctc", "mem", "agt", "evt", "w
 ID_PATTERN = re.compile(r"^[a-z]{2,4}_[0-9A-Za-z_\-]{1,64}$")
 
 
+# Every 10-bit value as its two Crockford characters: half the steps of one character at a time, and ids
+# are made several times per request (request, message, event, job, delivery attempt).
+_PAIRS = tuple(_ALPHABET[i >> 5] + _ALPHABET[i & 31] for i in range(1024))
+
+
 def _encode(value: int, length: int) -> str:
-    out = []
-    for _ in range(length):
-        out.append(_ALPHABET[value & 31])
-        value >>= 5
-    return "".join(reversed(out))
+    """`value` as `length` Crockford base32 characters (most significant first); `length` is even."""
+    out = [_PAIRS[(value >> shift) & 1023] for shift in range(5 * (length - 2), -1, -10)]
+    return "".join(out)
 
 
 def ulid() -> str:
