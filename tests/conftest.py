@@ -93,7 +93,8 @@ class ServerThread:
 
     def __init__(self, settings: Settings, url: str, *, run_worker: bool = False) -> None:
         # As `skchat serve` does; structlog's default renders every traceback with rich locals (seconds each).
-        configure_logging(settings.log_level, settings.log_json)
+        # Uncached, so a later test can still raise the level or capture logs (structlog.testing).
+        configure_logging(settings.log_level, settings.log_json, cache=False)
         self.port = _free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         config = uvicorn.Config(

@@ -6,12 +6,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
+import psycopg
 import pytest
 from rich.console import Console
 
+from skchat.embedded import with_database
 from skchat.knowledge.importer import import_folder
 from tests.agent.test_runtime import start, wait_for_replies
-from tests.conftest import Pg, ServerThread, Tenant, make_settings
+from tests.conftest import DATABASE, Pg, ServerThread, Tenant, make_settings
 from tests.fakes.openai_server import FakeOpenAI
 
 
@@ -33,6 +35,12 @@ def hosted_server(pg: Pg, fake_openai: FakeOpenAI) -> Iterator[ServerThread]:
         llm_model="gpt-fake",
         llm_timeout_s=1.0,
     )
+    # Workers claim any tenant's jobs: start with none left over from earlier tests' worker-less servers,
+    # or this worker would answer them too and spend the fake's scripted failures on them.
+    with psycopg.connect(with_database(pg.admin_url, DATABASE), autocommit=True) as admin:
+        admin.execute(
+            "UPDATE agent_jobs SET state = 'failed', error = 'left by an earlier test' WHERE state = 'pending'"
+        )
     with ServerThread(settings, pg.owner_url, run_worker=True) as running:
         yield running
 

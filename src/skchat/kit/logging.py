@@ -8,7 +8,9 @@ import sys
 import structlog
 
 
-def configure_logging(level: str = "info", json: bool = True) -> None:
+def configure_logging(level: str = "info", json: bool = True, *, cache: bool = True) -> None:
+    """Process-wide. `cache=False` (tests) keeps loggers re-reading the configuration: a logger cached on first
+    use keeps the level it was cached with, whatever is configured later."""
     numeric = logging.getLevelName(level.upper())
     if not isinstance(numeric, int):
         numeric = logging.INFO
@@ -28,5 +30,5 @@ def configure_logging(level: str = "info", json: bool = True) -> None:
         ],
         wrapper_class=structlog.make_filtering_bound_logger(numeric),
         logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
-        cache_logger_on_first_use=True,
+        cache_logger_on_first_use=cache,
     )

@@ -16,6 +16,7 @@ from skchat.agent.llm.openai_compat import OpenAICompatChatModel
 from skchat.agent.llm.replies import FallbackReplyGenerator, HostedReplyGenerator
 from skchat.agent.llm.transport import HttpChatModel
 from skchat.agent.types import Annotation, Article, Corpus, Draft, Hit, Item, Turn
+from skchat.kit.logging import configure_logging
 from tests.agent.llm.conftest import API_KEY
 from tests.fakes.anthropic_server import FakeAnthropic
 from tests.fakes.openai_server import FakeOpenAI
@@ -207,6 +208,7 @@ def test_the_api_key_never_reaches_the_logs(openai_fake: FakeOpenAI) -> None:
     openai_fake.fail(500, f"upstream rejected key {API_KEY}")
     model = openai_model(openai_fake)
     offline = StubOffline()
+    configure_logging("info", cache=False)  # servers of earlier tests leave it at "warning"
 
     with structlog.testing.capture_logs() as logs:
         draft = generate(model, FallbackReplyGenerator(HostedReplyGenerator(model, timeout_s=5), offline))
