@@ -11,6 +11,7 @@ embedded PostgreSQL started in a temporary directory and removed afterwards.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import secrets
 import shutil
@@ -257,3 +258,11 @@ def settings_overrides(parser: argparse.ArgumentParser, items: list[str]) -> dic
             parser.error(f"--set takes SKCHAT_NAME=VALUE, not {item!r}")
         env[name] = value
     return env
+
+
+def publish(report: str, results: dict[str, Any], json_path: Path | None) -> None:
+    """Print a benchmark's report and, with --json PATH, write all its numbers there."""
+    print(report)
+    if json_path is not None:
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        json_path.write_text(json.dumps(results, indent=2) + "\n")

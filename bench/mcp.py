@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
-import json
 import secrets
 import sys
 import time
@@ -31,7 +30,7 @@ from rich.console import Console
 
 from bench import load
 from bench.api import base_env, environment, skchat_command
-from bench.harness import REPO, Server, free_port, machine_cpu_times, scratch_database
+from bench.harness import REPO, Server, free_port, machine_cpu_times, publish, scratch_database
 from skchat.kit.db import Database
 from skchat.knowledge.importer import import_folder
 from skchat.tenancy.service import create_tenant
@@ -341,9 +340,6 @@ def report(results: dict[str, Any]) -> str:
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
     results = run(args)
-    print(report(results))
-    if args.json is not None:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(results, indent=2) + "\n")
+    publish(report(results), results, args.json)
     failed = any(t["errors"] for t in results["targets"].values())
     return 1 if failed or not results["equivalent_answers"] else 0

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import secrets
 import sys
@@ -26,7 +25,7 @@ import httpx
 import orjson
 
 from bench.api import _tenant, base_env, environment, skchat_command
-from bench.harness import REPO, Server, free_port, scratch_database, settings_overrides
+from bench.harness import REPO, Server, free_port, publish, scratch_database, settings_overrides
 from skchat.kit import signing
 
 AIM_RATIO = 0.50
@@ -445,10 +444,7 @@ def main(argv: list[str]) -> int:
         receiver_main(args.port)
         return 0
     results = run(args)
-    print(report(results))
-    if args.json is not None:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(results, indent=2) + "\n")
+    publish(report(results), results, args.json)
     failed = any(results[p]["missing"] or results[p]["api_errors"] for p in ("live", "backlog", "latency"))
     if failed or any(b["errors"] for b in results["baseline"]["rounds"]):
         return 1
