@@ -16,8 +16,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections import defaultdict
-from dataclasses import dataclass
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
@@ -45,6 +45,8 @@ LATENCY = Histogram(
     "From the event's creation to its successful delivery",
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30, 300, 3600, 86400),
 )
+# Bound once: a labelled child looked up per delivery is measurable in a drain.
+SUCCESS, GONE, TIMEOUT, FAILURE = (ATTEMPTS.labels(o) for o in ("success", "gone", "timeout", "failure"))
 QUEUE_DEPTH = Gauge("skchat_webhook_queue_depth", "Deliveries pending (due now or later)")
 
 
@@ -75,19 +77,38 @@ class Outcome:
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
+@dataclass(slots=True)
+class Lane:
+    """One endpoint's deliveries in this worker: leased and not yet sent, in claim order.
+
+    Up to `webhook_per_endpoint_concurrency` senders take them one after another, so a slow or
+    black-holed endpoint holds its own lane's senders and nobody else's.
+    """
+
+    waiting: deque[Job] = field(default_factory=deque)
+    leased: int = 0  # deliveries leased and not yet sent to completion (waiting or being sent)
+    senders: int = 0
+    more_due: bool = False  # its last claim filled its quota: more may be due
+
+
 class Dispatcher:
     def __init__(self, db: Database, settings: Settings) -> None:
         self.db = db
         self.settings = settings
         self.lease_s = settings.resolved_webhook_lease_s()
-        # Per endpoint: deliveries leased and not yet sent to completion (sending or waiting for
-        # one of its slots), the slots themselves, and whether its last claim filled its quota.
-        self.claimed: defaultdict[str, int] = defaultdict(int)
-        self.slots: dict[str, asyncio.Semaphore] = {}
-        self.more_due: set[str] = set()
+        self.per_endpoint = settings.webhook_per_endpoint_concurrency
+        self.lanes: dict[str, Lane] = {}
+        # Request slots taken: an endpoint takes at most its limit, whatever waits behind it.
+        self.busy = 0
+        # Claim again once this many slots are free after a claim that had too few (never once per
+        # delivery: each claim costs a round trip and a scan).
+        self.refill = max(1, min(self.per_endpoint, settings.webhook_concurrency) // 2)
+        self.starved = False  # the last claim was cut off by its limit: more may be due
         self.wake = asyncio.Event()
-        self.outcomes: asyncio.Queue[Outcome] = asyncio.Queue()
         self.tasks: set[asyncio.Task[None]] = set()
+        self.outcomes: list[Outcome] = []
+        self.has_outcomes = asyncio.Event()
+        self.closing = False
         self.sessions: dict[bool, aiohttp.ClientSession] = {}
 
     def _on_notify(self, *_: object) -> None:
@@ -107,18 +128,18 @@ class Dispatcher:
         last_depth = 0.0
         try:
             while not stop.is_set():
-                self.wake.clear()
+                self.wake.clear()  # before the claim: a wake-up during it calls for another
                 try:
-                    claimed, free = await self._claim_and_dispatch()
+                    await self._claim_and_dispatch()
                 except Exception:
                     log.exception("claiming deliveries failed")
-                    claimed, free = 0, 1
+                    self.starved = False  # wait for a wake-up or the poll before trying again
                 if time.monotonic() - last_depth > 5:
                     last_depth = time.monotonic()
                     with contextlib.suppress(Exception):
                         async with self.db.pool.acquire() as conn:
                             QUEUE_DEPTH.set(await conn.fetchval("SELECT skchat_delivery_queue_depth()"))
-                if claimed and claimed >= free:
+                if self.starved and self._free() >= self.refill:
                     await asyncio.sleep(0)  # more may be due right now
                     continue
                 waits = [asyncio.ensure_future(self.wake.wait()), asyncio.ensure_future(stop.wait())]
@@ -130,7 +151,10 @@ class Dispatcher:
                 await asyncio.wait(self.tasks, timeout=5)
                 for task in self.tasks:
                     task.cancel()
-            await self.outcomes.join()
+            self.closing = True  # the recorder records what is left, then stops
+            self.has_outcomes.set()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(asyncio.shield(recorder), timeout=10)
             recorder.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await recorder
@@ -141,63 +165,82 @@ class Dispatcher:
                 await sess.close()
 
     def _free(self) -> int:
-        """Request slots not taken: an endpoint takes at most its limit, whatever waits behind it."""
-        per_endpoint = self.settings.webhook_per_endpoint_concurrency
-        return self.settings.webhook_concurrency - sum(min(n, per_endpoint) for n in self.claimed.values())
+        return self.settings.webhook_concurrency - self.busy
 
-    async def _claim_and_dispatch(self) -> tuple[int, int]:
-        s = self.settings
+    async def _claim_and_dispatch(self) -> None:
+        """Lease what this worker has room for and hand it to the endpoints' lanes."""
         free = self._free()
         if free <= 0:
-            return 0, 0
-        per_endpoint = s.webhook_per_endpoint_concurrency
-        # An endpoint with a batch still waiting for its slots is left out; it is claimed for
+            self.starved = True
+            return
+        per_endpoint = self.per_endpoint
+        # One endpoint's quota at a time: a claim ranks a window of 4 x limit due rows, so asking
+        # for every free slot at once made each claim of a one-endpoint backlog rank ~900 rows to
+        # lease 32 (two thirds of PostgreSQL's work per delivery). Many endpoints' rows fill
+        # claims one after another (see `starved`).
+        limit = min(free, per_endpoint)
+        # An endpoint with a batch still waiting for its senders is left out; it is claimed for
         # again as that batch starts sending, so its next batch is leased while this one is in
         # flight (pipelining), and at most twice its limit is leased by one worker.
-        skip = [endpoint for endpoint, n in self.claimed.items() if n > per_endpoint]
+        skip = [endpoint for endpoint, lane in self.lanes.items() if lane.leased > per_endpoint]
         async with self.db.pool.acquire() as conn:
-            rows = await repository.claim(conn, free, self.lease_s, per_endpoint, skip)
+            rows = await repository.claim(conn, limit, self.lease_s, per_endpoint, skip)
         got: defaultdict[str, int] = defaultdict(int)
         for r in rows:
             got[r["endpoint_id"]] += 1
-        self.more_due = {e for e in self.more_due if e in skip} | {e for e, n in got.items() if n >= per_endpoint}
-        jobs = [_job(TenantScope(r["tenant_id"], r["livemode"]), r, r["attempts"]) for r in rows if not r["disabled"]]
-        for job in jobs:
-            self.claimed[job.endpoint_id] += 1
-            task = asyncio.create_task(self._deliver(job))
-            self.tasks.add(task)
-            task.add_done_callback(self.tasks.discard)
-        return len(rows), free
+            if r["disabled"]:  # disabled since it was due: the disable holds it, a recover sends it
+                continue
+            job = _job(TenantScope(r["tenant_id"], r["livemode"]), r, r["attempts"])
+            lane = self.lanes.get(job.endpoint_id)
+            if lane is None:
+                lane = self.lanes[job.endpoint_id] = Lane()
+            if lane.leased < per_endpoint:
+                self.busy += 1
+            lane.leased += 1
+            lane.waiting.append(job)
+        # An endpoint that filled its quota, or any endpoint of a claim the limit cut short, may have
+        # more due: it is claimed for again as its batch starts sending (`more_due`). A claim cut
+        # short before an endpoint filled its quota may have left other endpoints' rows too: claim
+        # again as soon as there is room (`starved`).
+        cut = len(rows) >= limit
+        self.starved = cut and any(n < per_endpoint for n in got.values())
+        for endpoint_id, n in got.items():
+            lane = self.lanes.get(endpoint_id)
+            if lane is None:
+                continue
+            lane.more_due = cut or n >= per_endpoint
+            for _ in range(min(per_endpoint - lane.senders, len(lane.waiting))):
+                lane.senders += 1
+                task = asyncio.create_task(self._sender(endpoint_id, lane))
+                self.tasks.add(task)
+                task.add_done_callback(self.tasks.discard)
 
-    async def _deliver(self, job: Job) -> None:
-        endpoint_id = job.endpoint_id
-        slot = self.slots.get(endpoint_id)
-        if slot is None:
-            slot = self.slots[endpoint_id] = asyncio.Semaphore(self.settings.webhook_per_endpoint_concurrency)
+    async def _sender(self, endpoint_id: str, lane: Lane) -> None:
+        """Send the lane's deliveries one at a time until none is waiting."""
         try:
-            async with slot:
-                outcome = await self._send(job)
+            while lane.waiting:
+                outcome = await self._send(lane.waiting.popleft())
+                self._sent(endpoint_id, lane)
+                self.outcomes.append(outcome)
+                self.has_outcomes.set()
         finally:
-            self._sent(endpoint_id)
-        await self.outcomes.put(outcome)
+            lane.senders -= 1
 
-    def _sent(self, endpoint_id: str) -> None:
-        per_endpoint = self.settings.webhook_per_endpoint_concurrency
-        before = self.claimed[endpoint_id]
-        if before > 1:
-            self.claimed[endpoint_id] = before - 1
-        else:
-            del self.claimed[endpoint_id]
-            del self.slots[endpoint_id]
+    def _sent(self, endpoint_id: str, lane: Lane) -> None:
+        lane.leased -= 1
+        if lane.leased < self.per_endpoint:
+            self.busy -= 1
+        if not lane.leased:
+            del self.lanes[endpoint_id]
         # Claim again only when that can lease something: this endpoint's waiting batch has all
-        # started and its last claim suggests more is due, or the worker was full and is not.
-        # (Waking on every completion made one claim per delivery in a drain.)
-        # Once per claim that filled the endpoint's quota (the next claim marks it again), so the
-        # completions that land while a claim is running do not trigger an empty one after it.
-        if before <= per_endpoint + 1 and endpoint_id in self.more_due:
-            self.more_due.discard(endpoint_id)
+        # started and its last claim suggests more is due, or the worker was full and has room.
+        # Each mark is used once (the next claim sets it again), so a drain makes one claim per
+        # batch, not one per delivery.
+        if lane.more_due and lane.leased <= self.per_endpoint:
+            lane.more_due = False
             self.wake.set()
-        elif before <= per_endpoint and self._free() == 1:
+        elif self.starved and self._free() >= self.refill:
+            self.starved = False
             self.wake.set()
 
     async def _send(self, job: Job) -> Outcome:
@@ -234,21 +277,24 @@ class Dispatcher:
         return Outcome(job, status, duration_ms, error, text, retry_after)
 
     async def _record_loop(self) -> None:
+        """Record outcomes in batches, as many as have come in since the last; at close, the rest."""
         while True:
-            batch = [await self.outcomes.get()]
-            while not self.outcomes.empty() and len(batch) < 500:
-                batch.append(self.outcomes.get_nowait())
-            try:
-                await self._record(batch)
-            except Exception:
-                # The leases run out and these deliveries are made again: at-least-once holds.
-                log.exception("recording delivery outcomes failed", count=len(batch))
-            finally:
-                for _ in batch:
-                    self.outcomes.task_done()
+            await self.has_outcomes.wait()
+            self.has_outcomes.clear()
+            pending, self.outcomes = self.outcomes, []
+            for at in range(0, len(pending), 500):
+                batch = pending[at : at + 500]
+                try:
+                    await self._record(batch)
+                except Exception:
+                    # The leases run out and these deliveries are made again: at-least-once holds.
+                    log.exception("recording delivery outcomes failed", count=len(batch))
+            if self.closing and not self.outcomes:
+                return
 
     async def _record(self, batch: list[Outcome]) -> None:
         s = self.settings
+        recorded_at = now()
         groups: defaultdict[TenantScope, list[Outcome]] = defaultdict(list)
         for outcome in batch:
             groups[outcome.job.scope].append(outcome)
@@ -273,22 +319,22 @@ class Dispatcher:
                 if o.ok:
                     state, next_at = "succeeded", None
                     ok_endpoints.add(j.endpoint_id)
-                    ATTEMPTS.labels("success").inc()
-                    LATENCY.observe(max(0.0, (now() - j.event_created_at).total_seconds()))
+                    SUCCESS.inc()
+                    LATENCY.observe(max(0.0, (recorded_at - j.event_created_at).total_seconds()))
                 elif o.status_code == 410:
                     state, next_at = "held", None
                     gone.add(j.endpoint_id)
-                    ATTEMPTS.labels("gone").inc()
+                    GONE.inc()
                 else:
                     next_at = schedule_after_failure(
                         s.webhook_retry_schedule_s, made, s.webhook_jitter, o.retry_after, s.webhook_max_retry_after_s
                     )
                     state = "pending" if next_at is not None else "failed"
                     failed_endpoints.add(j.endpoint_id)
-                    ATTEMPTS.labels("timeout" if o.status_code is None else "failure").inc()
+                    (TIMEOUT if o.status_code is None else FAILURE).inc()
                 settled.append((j.row_ctid, j.event_id, j.endpoint_id, state, made, next_at))
             async with self.db.transaction(scope) as conn:
-                failing_too_long = await repository.record_outcomes(
+                settled_now, failing_too_long = await repository.record_outcomes(
                     conn,
                     scope,
                     settled,
@@ -297,6 +343,8 @@ class Dispatcher:
                     sorted(failed_endpoints - ok_endpoints),
                     s.webhook_disable_after_s,
                 )
+                if settled_now < len(settled):  # changed since the claim: left as they are (see the repository)
+                    log.info("deliveries not settled", count=len(settled) - settled_now)
                 for endpoint_id in sorted(gone):
                     log.warning("endpoint answered 410 Gone: disabled", endpoint_id=endpoint_id)
                     await disable(conn, scope, endpoint_id, "gone")

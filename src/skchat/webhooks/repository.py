@@ -187,55 +187,54 @@ async def record_outcomes(
     succeeded: Sequence[str],
     failed: Sequence[str],
     disable_after_s: float,
-) -> list[str]:
-    """Settle the deliveries, log the attempts and mark endpoint health; return endpoints failing too long.
+) -> tuple[int, list[str]]:
+    """Settle the deliveries, log the attempts and mark endpoint health, in one statement; return how
+    many were settled and the endpoints failing too long.
 
     settled: (row_ctid, event_id, endpoint_id, state, attempts, next_attempt_at or None), the
     lease released. A row is found by the ctid its claim returned, with its key and `pending`
     state re-checked: if it changed since (its endpoint disabled mid-flight, redelivered,
     claimed again after its lease ran out) the ctid no longer matches and the row is left as it
-    is. A tid lookup is the one plan no stale statistics can turn into a scan of the backlog.
+    is. `skchat_settle_deliveries` (migration 0007) does this as tid lookups, the one plan no stale
+    statistics can turn into a scan of the backlog.
 
     attempts: (id, event_id, endpoint_id, attempt, status_code, duration_ms, error, response_body),
     inserted in one statement that also sets or clears `failing_since` and returns the `failed`
     endpoints failing for longer than `disable_after_s` (its own marks, made now, cannot qualify).
     """
-    await conn.executemany(
+    settle = list(zip(*settled, strict=True)) if settled else [() for _ in range(6)]
+    log = list(zip(*attempts, strict=True)) if attempts else [() for _ in range(8)]
+    row = await one(
+        conn,
         """
-        UPDATE webhook_deliveries
-        SET state = $6, attempts = $7, next_attempt_at = COALESCE($8, next_attempt_at), lease_until = NULL,
-            updated_at = clock_timestamp()
-        WHERE ctid = $3 AND tenant_id = $1 AND livemode = $2 AND event_id = $4 AND endpoint_id = $5
-          AND state = 'pending'
-        """,
-        [(scope.tenant_id, scope.livemode, *r) for r in settled],
-    )
-    columns = list(zip(*attempts, strict=True)) if attempts else [() for _ in range(8)]
-    result: list[Record] = await conn.fetch(
-        """
-        WITH logged AS (
+        WITH settled AS (
+            SELECT skchat_settle_deliveries($3::tid[], $4::text[], $5::text[], $6::text[], $7::integer[],
+                                            $8::timestamptz[]) AS n
+        ), logged AS (
             INSERT INTO delivery_attempts (tenant_id, livemode, id, event_id, endpoint_id, attempt, status_code,
                                            duration_ms, error, response_body)
             SELECT $1, $2, a.*
-            FROM unnest($3::text[], $4::text[], $5::text[], $6::integer[], $7::integer[], $8::integer[],
-                        $9::text[], $10::text[]) AS a
+            FROM unnest($9::text[], $10::text[], $11::text[], $12::integer[], $13::integer[], $14::integer[],
+                        $15::text[], $16::text[]) AS a
         ), healthy AS (
             UPDATE webhook_endpoints SET failing_since = NULL
-            WHERE tenant_id = $1 AND livemode = $2 AND id = ANY ($11::text[]) AND failing_since IS NOT NULL
+            WHERE tenant_id = $1 AND livemode = $2 AND id = ANY ($17::text[]) AND failing_since IS NOT NULL
         ), failing AS (
             UPDATE webhook_endpoints SET failing_since = clock_timestamp()
-            WHERE tenant_id = $1 AND livemode = $2 AND id = ANY ($12::text[]) AND failing_since IS NULL
+            WHERE tenant_id = $1 AND livemode = $2 AND id = ANY ($18::text[]) AND failing_since IS NULL
         )
-        SELECT id FROM webhook_endpoints
-        WHERE tenant_id = $1 AND livemode = $2 AND id = ANY ($12::text[]) AND NOT disabled
-          AND failing_since < clock_timestamp() - make_interval(secs => $13)
-        ORDER BY id
+        SELECT (SELECT n FROM settled) AS settled,
+               ARRAY(SELECT id FROM webhook_endpoints
+                     WHERE tenant_id = $1 AND livemode = $2 AND id = ANY ($18::text[]) AND NOT disabled
+                       AND failing_since < clock_timestamp() - make_interval(secs => $19)
+                     ORDER BY id) AS failing_too_long
         """,
         scope.tenant_id,
         scope.livemode,
-        *(list(c) for c in columns),
+        *(list(c) for c in settle),
+        *(list(c) for c in log),
         list(succeeded),
         list(failed),
         disable_after_s,
     )
-    return [r["id"] for r in result]
+    return row["settled"], list(row["failing_too_long"])
