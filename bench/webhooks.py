@@ -108,6 +108,7 @@ class Bench:
         self.api = httpx.Client(base_url=service.base_url, headers={"Authorization": f"Bearer {key}"}, timeout=30)
         self.auth = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
         self.endpoint_id = ""
+        self.per_endpoint_concurrency = 0  # the service's SKCHAT_WEBHOOK_PER_ENDPOINT_CONCURRENCY
 
     def point_to(self, path: str, *, disabled: bool | None = None) -> None:
         """Create the one endpoint, or move it to another receiver path (one path per phase)."""
@@ -202,10 +203,16 @@ async def bare_sender(url: str, body: bytes, count: int, concurrency: int) -> di
                     if not 200 <= response.status < 300:
                         errors += 1
 
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
-        seconds = time.perf_counter() - started
-    return {"posts": count, "errors": errors, "seconds": round(seconds, 3), "per_second": round(count / seconds, 1)}
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return {
+        "posts": count,
+        "errors": errors,
+        "seconds": round(seconds, 3),
+        "per_second": round(count / seconds, 1),
+        "cpu_ms_per_post": round(1000 * cpu / count, 3),
+    }
 
 
 # --------------------------------------------------------------------------- the run
@@ -280,6 +287,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "SKCHAT_RATE_LIMIT_BURST": "1000000000",
             "SKCHAT_LOG_LEVEL": "warning",
             "SKCHAT_SERVE_WORKER": "true",
+            # As many requests in flight to the one endpoint as the baseline keeps (the default, 32, is
+            # a politeness limit for customers' endpoints, not a speed setting).
+            "SKCHAT_WEBHOOK_PER_ENDPOINT_CONCURRENCY": str(args.baseline_concurrency),
             **args.extra_env,
         }
         service = servers.enter_context(
@@ -288,6 +298,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             )
         )
         bench = Bench(service, receiver, tenant["test_key"])
+        bench.per_endpoint_concurrency = int(service_env["SKCHAT_WEBHOOK_PER_ENDPOINT_CONCURRENCY"])
         try:
             results = phases(bench, args)
         finally:
@@ -341,15 +352,21 @@ def phases(bench: Bench, args: argparse.Namespace) -> dict[str, Any]:
     say(f"backlog: {args.events} events while the endpoint is disabled, then enabled and drained")
     bench.point_to("/backlog", disabled=True)
     acks, _, _, errors = go(bench.create(args.events, args.concurrency))
+    service_cpu, receiver_cpu = bench.service.cpu_seconds(), bench.receiver.cpu_seconds()
     enabled = time.time()
     bench.point_to("/backlog", disabled=False)
     records, counts = delivered(bench, "/backlog", acks, timeout)
+    service_cpu, receiver_cpu = bench.service.cpu_seconds() - service_cpu, bench.receiver.cpu_seconds() - receiver_cpu
     last = max((r[2] for r in records), default=enabled)
+    sent = len({r[1] for r in records}) or 1
     backlog = {
         **counts,
         "api_errors": errors,
         "seconds": round(last - enabled, 3),
         "deliveries_per_second": round(len({r[1] for r in records}) / (last - enabled), 1),
+        # Of the whole phase, waiting for the last arrival included: an upper bound per delivery.
+        "service_cpu_ms_per_delivery": round(1000 * service_cpu / sent, 3),
+        "receiver_cpu_ms_per_delivery": round(1000 * receiver_cpu / sent, 3),
     }
 
     say(f"latency: {args.rate:g} events/s for {args.latency_seconds:g} s")
@@ -387,6 +404,7 @@ def phases(bench: Bench, args: argparse.Namespace) -> dict[str, Any]:
             "latency_seconds": args.latency_seconds,
             "baseline_posts": args.baseline_posts,
             "baseline_concurrency": args.baseline_concurrency,
+            "per_endpoint_concurrency": bench.per_endpoint_concurrency,
             "body_bytes": len(body_bytes),
             "service_settings": args.extra_env,
         },
@@ -417,8 +435,11 @@ def report(r: dict[str, Any]) -> str:
         f"  live: {s['events']} API writes ({s['concurrency']} in flight) at {live['api_writes_per_second']:.0f}/s;"
         f" delivered {live['deliveries_per_second']:.0f}/s from first POST to last delivery"
         f" (last delivery {live['lag_after_last_ack_ms']:.0f} ms after the last ack); ratio {r['ratio_live']:.2f}",
-        f"  backlog: {s['events']} held deliveries drained at {backlog['deliveries_per_second']:.0f}/s;"
-        f" ratio {r['ratio_backlog']:.2f}",
+        f"  backlog: {s['events']} held deliveries drained at {backlog['deliveries_per_second']:.0f}/s"
+        f" ({s['per_endpoint_concurrency']} in flight); ratio {r['ratio_backlog']:.2f}",
+        f"    CPU per delivery: service {backlog['service_cpu_ms_per_delivery']:.3f} ms, receiver"
+        f" {backlog['receiver_cpu_ms_per_delivery']:.3f} ms (baseline sender"
+        f" {r['baseline']['rounds'][0]['cpu_ms_per_post']:.3f} ms per POST)",
         f"  latency at {lat['rate']:g} events/s ({lat['events']} events), API 201 received → webhook received:"
         f" p50 {lat['p50_ms']:.1f} ms, p99 {lat['p99_ms']:.1f} ms, max {lat['max_ms']:.1f} ms"
         f" ({lat['before_ack']} arrived before their 201 was read)",

@@ -88,7 +88,7 @@ class Lane:
     waiting: deque[Job] = field(default_factory=deque)
     leased: int = 0  # deliveries leased and not yet sent to completion (waiting or being sent)
     senders: int = 0
-    more_due: bool = False  # its last claim filled its quota: more may be due
+    more_due: bool = False  # its last claim filled its quota (or was cut short): more may be due
 
 
 class Dispatcher:
@@ -181,7 +181,8 @@ class Dispatcher:
         limit = min(free, per_endpoint)
         # An endpoint with a batch still waiting for its senders is left out; it is claimed for
         # again as that batch starts sending, so its next batch is leased while this one is in
-        # flight (pipelining), and at most twice its limit is leased by one worker.
+        # flight (pipelining). At most one limit's worth waits: a waiting delivery waits for one
+        # send at most, well within its lease (at least two timeouts: config.py).
         skip = [endpoint for endpoint, lane in self.lanes.items() if lane.leased > per_endpoint]
         async with self.db.pool.acquire() as conn:
             rows = await repository.claim(conn, limit, self.lease_s, per_endpoint, skip)
@@ -209,6 +210,9 @@ class Dispatcher:
             if lane is None:
                 continue
             lane.more_due = cut or n >= per_endpoint
+            if lane.more_due and lane.leased <= per_endpoint:  # room for the next batch already
+                lane.more_due = False
+                self.wake.set()
             for _ in range(min(per_endpoint - lane.senders, len(lane.waiting))):
                 lane.senders += 1
                 task = asyncio.create_task(self._sender(endpoint_id, lane))
