@@ -102,13 +102,18 @@ def percentile(values: list[float], q: float) -> float:
 
 
 class Bench:
-    def __init__(self, service: Server, receiver: Server, key: str) -> None:
+    def __init__(self, service: Server, receiver: Server, key: str, workers: list[Server]) -> None:
         self.service = service
+        self.workers = workers
         self.receiver = receiver
         self.api = httpx.Client(base_url=service.base_url, headers={"Authorization": f"Bearer {key}"}, timeout=30)
         self.auth = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
         self.endpoint_id = ""
         self.per_endpoint_concurrency = 0  # the service's SKCHAT_WEBHOOK_PER_ENDPOINT_CONCURRENCY
+
+    def senders_cpu_seconds(self) -> float:
+        """CPU used so far by the processes that deliver: the service and any extra workers."""
+        return self.service.cpu_seconds() + sum(w.cpu_seconds() for w in self.workers)
 
     def point_to(self, path: str, *, disabled: bool | None = None) -> None:
         """Create the one endpoint, or move it to another receiver path (one path per phase)."""
@@ -233,6 +238,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         metavar="SKCHAT_NAME=VALUE",
         help="an extra setting for the service (repeatable), e.g. --set SKCHAT_WEBHOOK_PER_ENDPOINT_CONCURRENCY=64",
     )
+    parser.add_argument(
+        "--workers", type=int, default=0, help="extra `skchat worker` processes beside the service's own (default 0)"
+    )
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write the results as JSON here")
     parser.add_argument("--check", action="store_true", help="exit 2 when an aim is missed")
     parser.add_argument("--receiver", action="store_true", help=argparse.SUPPRESS)
@@ -240,6 +248,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if not 10 <= args.events <= 200_000 or not 1 <= args.concurrency <= 512:
         parser.error("--events must be 10..200000 and --concurrency 1..512")
+    if not 0 <= args.workers <= 8:
+        parser.error("--workers must be 0..8")
     if not 1 <= args.rate <= 5000 or not 1 <= args.latency_seconds <= 300:
         parser.error("--rate must be 1..5000 and --latency-seconds 1..300")
     if not 100 <= args.baseline_posts <= 1_000_000 or not 1 <= args.baseline_concurrency <= 1024:
@@ -297,7 +307,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 "service", [*skchat_command(), "serve", "--port", str(port)], port=port, env=service_env, cwd=db.workdir
             )
         )
-        bench = Bench(service, receiver, tenant["test_key"])
+        # Extra delivery workers beside the one inside `serve`, as a deployment scales out.
+        worker_argv = [*skchat_command(), "worker"]
+        workers = [
+            servers.enter_context(
+                Server(f"worker{n}", worker_argv, port=0, env=service_env, cwd=db.workdir, ready_path=None)
+            )
+            for n in range(1, args.workers + 1)
+        ]
+        bench = Bench(service, receiver, tenant["test_key"], workers)
         bench.per_endpoint_concurrency = int(service_env["SKCHAT_WEBHOOK_PER_ENDPOINT_CONCURRENCY"])
         try:
             results = phases(bench, args)
@@ -352,18 +370,25 @@ def phases(bench: Bench, args: argparse.Namespace) -> dict[str, Any]:
     say(f"backlog: {args.events} events while the endpoint is disabled, then enabled and drained")
     bench.point_to("/backlog", disabled=True)
     acks, _, _, errors = go(bench.create(args.events, args.concurrency))
-    service_cpu, receiver_cpu = bench.service.cpu_seconds(), bench.receiver.cpu_seconds()
+    service_cpu, receiver_cpu = bench.senders_cpu_seconds(), bench.receiver.cpu_seconds()
     enabled = time.time()
     bench.point_to("/backlog", disabled=False)
+    enable_ms = 1000 * (time.time() - enabled)
     records, counts = delivered(bench, "/backlog", acks, timeout)
-    service_cpu, receiver_cpu = bench.service.cpu_seconds() - service_cpu, bench.receiver.cpu_seconds() - receiver_cpu
+    service_cpu, receiver_cpu = bench.senders_cpu_seconds() - service_cpu, bench.receiver.cpu_seconds() - receiver_cpu
     last = max((r[2] for r in records), default=enabled)
+    first = min((r[2] for r in records), default=enabled)
     sent = len({r[1] for r in records}) or 1
     backlog = {
         **counts,
         "api_errors": errors,
         "seconds": round(last - enabled, 3),
         "deliveries_per_second": round(len({r[1] for r in records}) / (last - enabled), 1),
+        # The PATCH that releases the held rows, and its response: part of the measured time above.
+        "enable_request_ms": round(enable_ms, 1),
+        "first_delivery_after_ms": round(1000 * (first - enabled), 1),
+        # First arrival to last: the drain once under way (not the number compared with the aim).
+        "under_way_per_second": round((sent - 1) / (last - first), 1) if last > first else None,
         # Of the whole phase, waiting for the last arrival included: an upper bound per delivery.
         "service_cpu_ms_per_delivery": round(1000 * service_cpu / sent, 3),
         "receiver_cpu_ms_per_delivery": round(1000 * receiver_cpu / sent, 3),
@@ -405,6 +430,7 @@ def phases(bench: Bench, args: argparse.Namespace) -> dict[str, Any]:
             "baseline_posts": args.baseline_posts,
             "baseline_concurrency": args.baseline_concurrency,
             "per_endpoint_concurrency": bench.per_endpoint_concurrency,
+            "extra_workers": args.workers,
             "body_bytes": len(body_bytes),
             "service_settings": args.extra_env,
         },
@@ -436,8 +462,13 @@ def report(r: dict[str, Any]) -> str:
         f" delivered {live['deliveries_per_second']:.0f}/s from first POST to last delivery"
         f" (last delivery {live['lag_after_last_ack_ms']:.0f} ms after the last ack); ratio {r['ratio_live']:.2f}",
         f"  backlog: {s['events']} held deliveries drained at {backlog['deliveries_per_second']:.0f}/s"
-        f" ({s['per_endpoint_concurrency']} in flight); ratio {r['ratio_backlog']:.2f}",
-        f"    CPU per delivery: service {backlog['service_cpu_ms_per_delivery']:.3f} ms, receiver"
+        f" ({s['per_endpoint_concurrency']} in flight per worker process; worker processes:"
+        f" {1 + s['extra_workers']}); ratio {r['ratio_backlog']:.2f}",
+        f"    from the enabling PATCH (answered in {backlog['enable_request_ms']:.0f} ms; first delivery after"
+        f" {backlog['first_delivery_after_ms']:.0f} ms) to the last delivery; once under way (first to last"
+        f" arrival) {backlog['under_way_per_second'] or 0:.0f}/s",
+        f"    CPU per delivery: service{' and workers' if s['extra_workers'] else ''}"
+        f" {backlog['service_cpu_ms_per_delivery']:.3f} ms, receiver"
         f" {backlog['receiver_cpu_ms_per_delivery']:.3f} ms (baseline sender"
         f" {r['baseline']['rounds'][0]['cpu_ms_per_post']:.3f} ms per POST)",
         f"  latency at {lat['rate']:g} events/s ({lat['events']} events), API 201 received → webhook received:"
