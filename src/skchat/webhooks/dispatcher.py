@@ -1,14 +1,14 @@
 """The delivery worker: claim due deliveries, POST them signed, record what happened.
 
 The loop never holds a transaction across an HTTP call. It claims a batch (a committed lease:
-`skchat_claim_deliveries`, FOR UPDATE SKIP LOCKED), loads what to send per tenant, sends
+`skchat_claim_deliveries`, FOR UPDATE SKIP LOCKED, which also returns what to send), sends
 outside any transaction, and records the outcomes in batches. A crash at any point leaves
 leased rows that become due again when the lease runs out: deliveries are at-least-once, and
 receivers dedupe on `webhook-id`.
 
-It wakes on NOTIFY (sent when an event with due deliveries commits) and polls as a backstop.
-Each endpoint gets at most `webhook_per_endpoint_concurrency` requests in flight, so one slow
-or black-holed endpoint cannot hold up the others.
+It wakes on NOTIFY (sent after an event with due deliveries commits) and polls as a backstop.
+Each endpoint's deliveries go through its own lane with at most `webhook_per_endpoint_concurrency`
+requests in flight, so one slow or black-holed endpoint cannot hold up the others.
 """
 
 from __future__ import annotations
