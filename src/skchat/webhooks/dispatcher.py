@@ -125,7 +125,7 @@ class Dispatcher:
         listener = await self.db.pool.acquire()
         await listener.add_listener(DELIVERY_CHANNEL, self._on_notify)
         recorder = asyncio.create_task(self._record_loop())
-        last_depth = 0.0
+        depth = asyncio.create_task(self._depth_loop(stop))
         try:
             while not stop.is_set():
                 self.wake.clear()  # before the claim: a wake-up during it calls for another
@@ -134,11 +134,6 @@ class Dispatcher:
                 except Exception:
                     log.exception("claiming deliveries failed")
                     self.starved = False  # wait for a wake-up or the poll before trying again
-                if time.monotonic() - last_depth > 5:
-                    last_depth = time.monotonic()
-                    with contextlib.suppress(Exception):
-                        async with self.db.pool.acquire() as conn:
-                            QUEUE_DEPTH.set(await conn.fetchval("SELECT skchat_delivery_queue_depth()"))
                 if self.starved and self._free() >= self.refill:
                     await asyncio.sleep(0)  # more may be due right now
                     continue
@@ -155,14 +150,25 @@ class Dispatcher:
             self.has_outcomes.set()
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(asyncio.shield(recorder), timeout=10)
-            recorder.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await recorder
+            for task in (recorder, depth):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             with contextlib.suppress(Exception):
                 await listener.remove_listener(DELIVERY_CHANNEL, self._on_notify)
             await self.db.pool.release(listener)
             for sess in self.sessions.values():
                 await sess.close()
+
+    async def _depth_loop(self, stop: asyncio.Event) -> None:
+        """The queue-depth gauge, every 5 s, beside the claim loop: counting a large backlog takes a
+        while, and claims should not wait for it."""
+        while not stop.is_set():
+            with contextlib.suppress(Exception):
+                async with self.db.pool.acquire() as conn:
+                    QUEUE_DEPTH.set(await conn.fetchval("SELECT skchat_delivery_queue_depth()"))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=5.0)
 
     def _free(self) -> int:
         return self.settings.webhook_concurrency - self.busy
