@@ -134,6 +134,10 @@ class Dispatcher:
                 except Exception:
                     log.exception("claiming deliveries failed")
                     self.starved = False  # wait for a wake-up or the poll before trying again
+                if self.wake.is_set():
+                    # The claim just made calls for another (an endpoint has room for its next batch):
+                    # send it now, so PostgreSQL runs it while the senders just handed work start.
+                    continue
                 if self.starved and self._free() >= self.refill:
                     await asyncio.sleep(0)  # more may be due right now
                     continue
