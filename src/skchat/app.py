@@ -20,7 +20,7 @@ from skchat.contacts.endpoints import router as contacts_router
 from skchat.conversations.endpoints import router as conversations_router
 from skchat.events.endpoints import router as events_router
 from skchat.intents.endpoints import router as intents_router
-from skchat.kit import handlers
+from skchat.kit import handlers, heap
 from skchat.kit.db import Database
 from skchat.kit.middleware import UnitOfWorkMiddleware
 from skchat.kit.ratelimit import TokenBuckets
@@ -77,6 +77,7 @@ def create_app(settings: Settings, database_url: str, *, run_worker: bool = Fals
             key_secret=settings.resolved_secret_key(),
             agent=agent,
         )
+        heap.settle_after_startup()
         stop = asyncio.Event()
         worker = asyncio.create_task(runner.run(db, settings, stop, agent)) if run_worker else None
         try:

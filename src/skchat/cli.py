@@ -89,6 +89,7 @@ def worker() -> None:
     """Run the background worker alone (to scale out)."""
     from skchat.agent.registry import build_agent_services, warm
     from skchat.agent.registry import close as close_agent
+    from skchat.kit import heap
     from skchat.kit.db import Database
     from skchat.kit.logging import configure_logging
     from skchat.worker import runner
@@ -102,6 +103,7 @@ def worker() -> None:
         await db.connect()
         agent = build_agent_services(settings)
         await asyncio.to_thread(warm, agent)
+        heap.settle_after_startup()
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
