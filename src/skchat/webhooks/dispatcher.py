@@ -133,7 +133,8 @@ class Dispatcher:
                     await self._claim_and_dispatch()
                 except Exception:
                     log.exception("claiming deliveries failed")
-                    self.starved = False  # wait for a wake-up or the poll before trying again
+                    self.starved = False  # wait for the poll before trying again
+                    self.wake.clear()
                 if self.wake.is_set():
                     # The claim just made calls for another (an endpoint has room for its next batch):
                     # send it now, so PostgreSQL runs it while the senders just handed work start.
