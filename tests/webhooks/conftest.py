@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from skchat.config import Settings
-from tests.conftest import Pg, ServerThread, make_settings
+from tests.conftest import Pg, ServerThread, Tenant, make_settings
 from tests.webhooks.receiver import Receiver
 
 # The contract's schedule, shortened for tests except its second step: "fails once, then the
@@ -28,6 +28,17 @@ def worker_settings(pg: Pg, **overrides: Any) -> Settings:
         **overrides,
     }
     return make_settings(pg, **values)
+
+
+def subscribe(client: httpx.Client, tenant: Tenant, url: str, events: list[str] | None = None) -> dict:  # type: ignore[type-arg]
+    """Create an endpoint for `url` (all event types unless `events`); return it as created."""
+    r = client.post(
+        "/chat/v1/webhook_endpoints", json={"url": url, "events": events or ["*"]}, headers=tenant.headers()
+    )
+    assert r.status_code == 201, r.text
+    endpoint: dict = r.json()  # type: ignore[type-arg]
+    assert endpoint["secret"].startswith("whsec_")
+    return endpoint
 
 
 @pytest.fixture(scope="module")

@@ -12,17 +12,8 @@ import httpx
 from standardwebhooks import Webhook
 
 from tests.conftest import Tenant
+from tests.webhooks.conftest import subscribe
 from tests.webhooks.receiver import Receiver, Reply
-
-
-def subscribe(client: httpx.Client, tenant: Tenant, url: str, events: list[str] | None = None) -> dict:  # type: ignore[type-arg]
-    r = client.post(
-        "/chat/v1/webhook_endpoints", json={"url": url, "events": events or ["*"]}, headers=tenant.headers()
-    )
-    assert r.status_code == 201, r.text
-    endpoint: dict = r.json()  # type: ignore[type-arg]
-    assert endpoint["secret"].startswith("whsec_")
-    return endpoint
 
 
 def open_conversation(client: httpx.Client, tenant: Tenant, text: str = "Do you deliver to Chennai?") -> str:

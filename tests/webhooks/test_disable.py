@@ -13,7 +13,7 @@ import psycopg
 import pytest
 
 from tests.conftest import Pg, ServerThread, Tenant
-from tests.webhooks.conftest import worker_settings
+from tests.webhooks.conftest import subscribe, worker_settings
 from tests.webhooks.receiver import Receiver, Reply
 
 # Retries every ~0.3 s for several seconds: the endpoint is still pending when it has failed for over 1 s.
@@ -63,13 +63,7 @@ def test_endpoint_failing_too_long_is_disabled_and_holds_everything_pending(
 ) -> None:
     receiver.respond = lambda r: Reply(status=500, body=b"down")
     since = (datetime.now(UTC) - timedelta(minutes=1)).isoformat()
-    r = dclient.post(
-        "/chat/v1/webhook_endpoints",
-        json={"url": receiver.url + "/down", "events": ["chat.conversation.created"]},
-        headers=tenant.headers(),
-    )
-    assert r.status_code == 201, r.text
-    endpoint_id = r.json()["id"]
+    endpoint_id = subscribe(dclient, tenant, receiver.url + "/down", ["chat.conversation.created"])["id"]
     event_ids = [created_event(dclient, tenant) for _ in range(3)]
 
     deadline = time.monotonic() + 15

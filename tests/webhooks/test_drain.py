@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from tests.conftest import Pg, ServerThread, Tenant
-from tests.webhooks.conftest import worker_settings
+from tests.webhooks.conftest import subscribe, worker_settings
 from tests.webhooks.receiver import Receiver
 
 BACKLOG = 40
@@ -31,13 +31,7 @@ def test_a_released_backlog_drains_without_polling(
     slow_polling_server: ServerThread, tenant: Tenant, receiver: Receiver
 ) -> None:
     with httpx.Client(base_url=slow_polling_server.base_url, timeout=30) as client:
-        r = client.post(
-            "/chat/v1/webhook_endpoints",
-            json={"url": receiver.url + "/backlog", "events": ["chat.conversation.created"]},
-            headers=tenant.headers(),
-        )
-        assert r.status_code == 201, r.text
-        endpoint = r.json()
+        endpoint = subscribe(client, tenant, receiver.url + "/backlog", ["chat.conversation.created"])
         client.patch(  # its deliveries are held until it is enabled again
             f"/chat/v1/webhook_endpoints/{endpoint['id']}", json={"disabled": True}, headers=tenant.headers()
         ).raise_for_status()

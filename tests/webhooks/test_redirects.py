@@ -10,6 +10,7 @@ import psycopg
 import pytest
 
 from tests.conftest import Tenant
+from tests.webhooks.conftest import subscribe
 from tests.webhooks.receiver import Receiver, Reply
 
 
@@ -23,13 +24,7 @@ def test_redirect_is_a_failure_and_never_followed(
         if r.path == "/hook"
         else Reply()
     )
-    r = wclient.post(
-        "/chat/v1/webhook_endpoints",
-        json={"url": receiver.url + "/hook", "events": ["chat.conversation.created"]},
-        headers=tenant.headers(),
-    )
-    assert r.status_code == 201, r.text
-    endpoint_id = r.json()["id"]
+    endpoint_id = subscribe(wclient, tenant, receiver.url + "/hook", ["chat.conversation.created"])["id"]
     r = wclient.post("/chat/v1/conversations", json={}, headers=tenant.headers())
     assert r.status_code == 201, r.text
     (event,) = wclient.get(
