@@ -109,7 +109,6 @@ class Bench:
         self.api = httpx.Client(base_url=service.base_url, headers={"Authorization": f"Bearer {key}"}, timeout=30)
         self.auth = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
         self.endpoint_id = ""
-        self.per_endpoint_concurrency = 0  # the service's SKCHAT_WEBHOOK_PER_ENDPOINT_CONCURRENCY
 
     def senders_cpu_seconds(self) -> float:
         """CPU used so far by the processes that deliver: the service and any extra workers."""
@@ -269,6 +268,15 @@ def delivered(
     return ours, {"received": got["requests"], "unique": got["unique"], "missing": missing}
 
 
+PER_ENDPOINT = "SKCHAT_WEBHOOK_PER_ENDPOINT_CONCURRENCY"
+
+
+def per_endpoint_concurrency(args: argparse.Namespace) -> int:
+    """The service's requests in flight to the one endpoint: as many as the baseline keeps unless --set
+    says otherwise (the default, 32, is a politeness limit for customers' endpoints, not a speed setting)."""
+    return int(args.extra_env.get(PER_ENDPOINT, args.baseline_concurrency))
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     secret = secrets.token_urlsafe(32)
     with scratch_database() as db, ExitStack() as servers:
@@ -297,9 +305,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "SKCHAT_RATE_LIMIT_BURST": "1000000000",
             "SKCHAT_LOG_LEVEL": "warning",
             "SKCHAT_SERVE_WORKER": "true",
-            # As many requests in flight to the one endpoint as the baseline keeps (the default, 32, is
-            # a politeness limit for customers' endpoints, not a speed setting).
-            "SKCHAT_WEBHOOK_PER_ENDPOINT_CONCURRENCY": str(args.baseline_concurrency),
+            PER_ENDPOINT: str(per_endpoint_concurrency(args)),
             **args.extra_env,
         }
         service = servers.enter_context(
@@ -316,7 +322,6 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             for n in range(1, args.workers + 1)
         ]
         bench = Bench(service, receiver, tenant["test_key"], workers)
-        bench.per_endpoint_concurrency = int(service_env["SKCHAT_WEBHOOK_PER_ENDPOINT_CONCURRENCY"])
         try:
             results = phases(bench, args)
         finally:
@@ -378,12 +383,13 @@ def phases(bench: Bench, args: argparse.Namespace) -> dict[str, Any]:
     service_cpu, receiver_cpu = bench.senders_cpu_seconds() - service_cpu, bench.receiver.cpu_seconds() - receiver_cpu
     last = max((r[2] for r in records), default=enabled)
     first = min((r[2] for r in records), default=enabled)
-    sent = len({r[1] for r in records}) or 1
+    unique = len({r[1] for r in records})
+    sent = unique or 1
     backlog = {
         **counts,
         "api_errors": errors,
         "seconds": round(last - enabled, 3),
-        "deliveries_per_second": round(len({r[1] for r in records}) / (last - enabled), 1),
+        "deliveries_per_second": round(unique / (last - enabled), 1),
         # The PATCH that releases the held rows, and its response: part of the measured time above.
         "enable_request_ms": round(enable_ms, 1),
         "first_delivery_after_ms": round(1000 * (first - enabled), 1),
@@ -429,7 +435,7 @@ def phases(bench: Bench, args: argparse.Namespace) -> dict[str, Any]:
             "latency_seconds": args.latency_seconds,
             "baseline_posts": args.baseline_posts,
             "baseline_concurrency": args.baseline_concurrency,
-            "per_endpoint_concurrency": bench.per_endpoint_concurrency,
+            "per_endpoint_concurrency": per_endpoint_concurrency(args),
             "extra_workers": args.workers,
             "body_bytes": len(body_bytes),
             "service_settings": args.extra_env,
