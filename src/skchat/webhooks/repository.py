@@ -208,8 +208,8 @@ async def record_outcomes(
     inserted in one statement that also sets or clears `failing_since` and returns the `failed`
     endpoints failing for longer than `disable_after_s` (its own marks, made now, cannot qualify).
     """
-    settle = list(zip(*settled, strict=True)) if settled else [() for _ in range(6)]
-    log = list(zip(*attempts, strict=True)) if attempts else [() for _ in range(8)]
+    settle_columns = list(zip(*settled, strict=True)) if settled else [() for _ in range(6)]
+    attempt_columns = list(zip(*attempts, strict=True)) if attempts else [() for _ in range(8)]
     row = await one(
         conn,
         f"""
@@ -237,8 +237,8 @@ async def record_outcomes(
         """,
         scope.tenant_id,
         scope.livemode,
-        *(list(c) for c in settle),
-        *(list(c) for c in log),
+        *(list(c) for c in settle_columns),
+        *(list(c) for c in attempt_columns),
         list(succeeded),
         list(failed),
         disable_after_s,
