@@ -122,3 +122,22 @@ def test_a_read_only_key_is_forbidden_to_write(client: httpx.Client, tenant: Ten
     assert client.get("/chat/v1/conversations", headers=bearer(reader["key"])).json()["data"] == []
     problem(client.get(KEYS, headers=bearer(reader["key"])), 403, "forbidden")
     problem(client.post(KEYS, json={}, headers=bearer(reader["key"])), 403, "forbidden")
+
+
+def test_a_key_revoked_by_another_process_is_refused_at_once(
+    client: httpx.Client, tenant: Tenant, admin_sql: psycopg.Connection[Any]
+) -> None:
+    """This server remembers the key's tenant and scopes; whether it is still valid it asks the database."""
+    created = client.post(KEYS, json={"name": "elsewhere"}, headers=tenant.headers()).json()
+    key = created["key"]
+    conv = client.post("/chat/v1/conversations", json={}, headers=bearer(key))
+    assert conv.status_code == 201, conv.text
+    messages = f"/chat/v1/conversations/{conv.json()['id']}/messages"
+    assert client.get(messages, headers=bearer(key)).status_code == 200
+    # Revoked as another API process would, without this one hearing of it.
+    admin_sql.execute("UPDATE api_keys SET revoked_at = now() WHERE id = %s", [created["id"]])
+    customer = {"role": "customer", "text": "Still there?"}
+    problem(client.get(messages, headers=bearer(key)), 401, "unauthenticated")
+    problem(client.post(messages, json=customer, headers=bearer(key)), 401, "unauthenticated")
+    problem(client.post(messages, json=customer, headers=bearer(key) | {"Idempotency-Key": "k1"}), 401, "unauthenticated")
+    assert client.get(messages, headers=tenant.headers()).json()["data"] == []

@@ -12,28 +12,17 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from asyncpg.transaction import Transaction
+import asyncpg
 from fastapi import Request
 
 from skchat.kit import idempotency
-from skchat.kit.db import Connection, TenantScope, set_scope
+from skchat.kit.db import Connection
 from skchat.kit.errors import Forbidden, RateLimited, Unauthenticated
 from skchat.kit.keys import hash_key, key_mode
+from skchat.kit.principals import Principal
 from skchat.kit.runtime import Runtime, get_runtime
 
 WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
-
-
-@dataclass(frozen=True, slots=True)
-class Principal:
-    key_id: str
-    tenant_id: str
-    livemode: bool
-    scopes: frozenset[str]
-
-    @property
-    def scope(self) -> TenantScope:
-        return TenantScope(self.tenant_id, self.livemode)
 
 
 @dataclass
@@ -43,7 +32,7 @@ class RequestState:
     request_id: str
     runtime: Runtime | None = None
     conn: Connection | None = None
-    tx: Transaction | None = None
+    began: bool = False  # the request's transaction was opened (by enter())
     claim: idempotency.Claim | None = None
     principal: Principal | None = None
     headers: dict[str, str] = field(default_factory=dict)
@@ -89,27 +78,33 @@ def bearer_key(authorization: str | None) -> str:
     return token
 
 
-async def authenticate(
-    conn: Connection, runtime: Runtime, authorization: str | None, *, set_tenant: bool = False
-) -> Principal:
-    """Look the key up by its keyed hash. A revoked key is gone at once: no cache in between.
+async def authenticate(conn: Connection, runtime: Runtime, authorization: str | None) -> Principal:
+    """The caller of a request that opens no transaction of its own (the MCP gateway's check)."""
+    return await look_up(conn, runtime, hash_key(runtime.key_secret, bearer_key(authorization)))
 
-    With `set_tenant` (inside the request's transaction) the same statement also sets the
-    tenant and mode for row-level security: one round trip instead of two on the hot path.
-    """
-    token = bearer_key(authorization)
-    sql = "SELECT id, tenant_id, livemode, scopes FROM skchat_authenticate($1)"
-    if set_tenant:
-        sql = (
-            "SELECT a.id, a.tenant_id, a.livemode, a.scopes, "
-            "set_config('skchat.tenant_id', a.tenant_id, true), "
-            "set_config('skchat.livemode', a.livemode::text, true) "
-            "FROM skchat_authenticate($1) a"
-        )
-    row = await conn.fetchrow(sql, hash_key(runtime.key_secret, token))
+
+async def look_up(conn: Connection, runtime: Runtime, key_hash: str) -> Principal:
+    """Fetch a key's row by its keyed hash, and remember what it says (kit/principals.py)."""
+    row = await conn.fetchrow("SELECT id, tenant_id, livemode, scopes FROM skchat_authenticate($1)", key_hash)
     if row is None:
         raise Unauthenticated("Invalid or revoked API key.")
-    return Principal(row["id"], row["tenant_id"], row["livemode"], frozenset(row["scopes"]))
+    principal = Principal(row["id"], row["tenant_id"], row["livemode"], frozenset(row["scopes"]))
+    runtime.known_keys.remember(key_hash, principal)
+    return principal
+
+
+async def enter(conn: Connection, runtime: Runtime, state: RequestState, key_hash: str) -> None:
+    """Open the request's transaction, check the key inside it and scope it to the key's tenant.
+
+    One simple-protocol round trip (migration 0008). The hash is inlined rather than bound: a
+    simple query takes no parameters, and a hex digest we computed needs no quoting.
+    """
+    state.began = True
+    try:
+        await conn.execute(f"BEGIN; SELECT skchat_enter('{key_hash}')")
+    except asyncpg.InvalidAuthorizationSpecificationError:  # revoked since it was remembered
+        runtime.known_keys.forget(key_hash)
+        raise Unauthenticated("Invalid or revoked API key.") from None
 
 
 def require(scope: str | None) -> Callable[[Request], Awaitable[Ctx]]:
@@ -119,16 +114,18 @@ def require(scope: str | None) -> Callable[[Request], Awaitable[Ctx]]:
         runtime = get_runtime(request)
         state = request_state(request)
         state.runtime = runtime
-        authorization = request.headers.get("authorization")
-        bearer_key(authorization)  # a malformed header is refused before it costs a connection
+        # A malformed header is refused before it costs a connection.
+        key_hash = hash_key(runtime.key_secret, bearer_key(request.headers.get("authorization")))
         state.conn = conn = await runtime.db.pool.acquire()
         key = request.headers.get("idempotency-key")
         idempotent = key is not None and request.method in WRITE_METHODS
+        principal = None if idempotent else runtime.known_keys.get(key_hash)
+        if principal is None:
+            # The idempotency claim commits on its own, before the request's transaction, so
+            # its key is checked first rather than only by enter().
+            principal = await look_up(conn, runtime, key_hash)
         if not idempotent:
-            # The common case: BEGIN, then authenticate and scope the transaction in one statement.
-            state.tx = conn.transaction()
-            await state.tx.start()
-        principal = await authenticate(conn, runtime, authorization, set_tenant=not idempotent)
+            await enter(conn, runtime, state, key_hash)
         state.principal = principal
 
         decision = runtime.buckets.take(principal.key_id)
@@ -155,9 +152,7 @@ def require(scope: str | None) -> Callable[[Request], Awaitable[Ctx]]:
             if isinstance(outcome, idempotency.Replay):
                 raise ReplayResponse(outcome)
             state.claim = outcome
-            state.tx = conn.transaction()
-            await state.tx.start()
-            await set_scope(conn, principal.scope)
+            await enter(conn, runtime, state, key_hash)
         return Ctx(principal, conn, runtime, state.request_id)
 
     return dependency

@@ -118,14 +118,17 @@ class UnitOfWorkMiddleware:
     async def _finish(
         self, state: RequestState, status: int, headers: list[tuple[bytes, bytes]], body: bytes
     ) -> ApiError | None:
-        conn, tx = state.conn, state.tx
+        conn = state.conn
         assert conn is not None
         try:
-            if tx is not None and status < 400:
+            if state.began and status < 400:
                 if state.claim is not None:
                     decoded = {k.decode().lower(): v.decode() for k, v in headers}
                     await idempotency.complete(conn, state.claim, status, decoded, body)
-                await tx.commit()
+                if await conn.execute("COMMIT") != "COMMIT":
+                    # PostgreSQL answers a COMMIT of a failed transaction with ROLLBACK, no error.
+                    raise asyncpg.InterfaceError("the transaction had failed; COMMIT rolled it back")
+                state.began = False
                 state.claim = None
                 assert state.runtime is not None
                 state.runtime.db.notifier.poke(state.wake)
@@ -143,18 +146,14 @@ class UnitOfWorkMiddleware:
             return
         state.conn = None
         try:
-            if state.tx is not None and conn.is_in_transaction():
-                # Through asyncpg's Transaction, so it knows the block is over: a bare ROLLBACK
-                # would leave it "open" and turn release()'s transaction into a failing SAVEPOINT.
-                await state.tx.rollback()
-            elif conn.is_in_transaction():
+            if conn.is_in_transaction():  # enter()'s BEGIN, whatever state it is in now
                 await conn.execute("ROLLBACK")
             if state.claim is not None:
                 await idempotency.release(conn, state.claim)
         except Exception:
             log.exception("rollback failed")
         finally:
-            state.tx = None
+            state.began = False
             state.claim = None
             assert state.runtime is not None
             await state.runtime.db.pool.release(conn)  # type: ignore[arg-type]

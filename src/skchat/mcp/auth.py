@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from skchat.kit.context import Principal, RequestState, authenticate, bearer_key
+from skchat.kit.context import RequestState, authenticate, bearer_key
 from skchat.kit.errors import ApiError, RateLimited, Unauthenticated, problem
+from skchat.kit.principals import Principal
 from skchat.kit.runtime import Runtime
 
 CALLER = "skchat.mcp.caller"
