@@ -139,5 +139,6 @@ def test_a_key_revoked_by_another_process_is_refused_at_once(
     customer = {"role": "customer", "text": "Still there?"}
     problem(client.get(messages, headers=bearer(key)), 401, "unauthenticated")
     problem(client.post(messages, json=customer, headers=bearer(key)), 401, "unauthenticated")
-    problem(client.post(messages, json=customer, headers=bearer(key) | {"Idempotency-Key": "k1"}), 401, "unauthenticated")
+    idempotent = bearer(key) | {"Idempotency-Key": "k1"}
+    problem(client.post(messages, json=customer, headers=idempotent), 401, "unauthenticated")
     assert client.get(messages, headers=tenant.headers()).json()["data"] == []
