@@ -31,6 +31,7 @@ from rich.console import Console
 from bench import load
 from bench.harness import (
     REPO,
+    PostgresCpu,
     ScratchDatabase,
     Server,
     free_port,
@@ -144,11 +145,17 @@ def create_conversations(base_url: str, key: str, count: int) -> list[str]:
     return ids
 
 
-def cpu_summary(cpu_s: float, result: load.Result) -> dict[str, float]:
-    """The server process's CPU over the measured period: per request, and as a share of one core."""
+def cpu_summary(cpu_s: float, postgres_s: float, result: load.Result) -> dict[str, float]:
+    """The server process's CPU over the measured period, per request and as a share of one core,
+    and PostgreSQL's (all its processes) per request."""
+    if not result.requests:
+        return dict.fromkeys(
+            ("server_cpu_ms_per_request", "server_cpu_pct_of_core", "postgres_cpu_ms_per_request"), float("nan")
+        )
     return {
-        "server_cpu_ms_per_request": round(1000 * cpu_s / result.requests, 3) if result.requests else float("nan"),
+        "server_cpu_ms_per_request": round(1000 * cpu_s / result.requests, 3),
         "server_cpu_pct_of_core": round(100 * cpu_s / result.seconds, 1) if result.seconds else float("nan"),
+        "postgres_cpu_ms_per_request": round(1000 * postgres_s / result.requests, 3),
     }
 
 
@@ -177,13 +184,17 @@ def environment(db: ScratchDatabase) -> dict[str, Any]:
 
 
 def measure(
-    server: Server, request_for: load.RequestFor, headers: dict[str, str], args: argparse.Namespace
-) -> tuple[load.Result, float, float, float]:
-    """Drive one server; also return its CPU seconds and the machine's busy and total CPU seconds."""
-    readings: dict[str, tuple[float, float, float]] = {}
+    server: Server,
+    postgres: PostgresCpu,
+    request_for: load.RequestFor,
+    headers: dict[str, str],
+    args: argparse.Namespace,
+) -> tuple[load.Result, float, float, float, float]:
+    """Drive one server; also return its and PostgreSQL's CPU seconds and the machine's busy and total."""
+    readings: dict[str, tuple[float, float, float, float]] = {}
 
     def on_phase(phase: str) -> None:
-        readings[phase] = (server.cpu_seconds(), *machine_cpu_times())
+        readings[phase] = (server.cpu_seconds(), postgres.seconds(), *machine_cpu_times())
 
     result = asyncio.run(
         load.run(
@@ -197,8 +208,8 @@ def measure(
         )
     )
     server.ensure_running()
-    (cpu0, busy0, total0), (cpu1, busy1, total1) = readings["measure"], readings["done"]
-    return result, cpu1 - cpu0, busy1 - busy0, total1 - total0
+    (cpu0, pg0, busy0, total0), (cpu1, pg1, busy1, total1) = readings["measure"], readings["done"]
+    return result, cpu1 - cpu0, pg1 - pg0, busy1 - busy0, total1 - total0
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -273,6 +284,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         headers = {"Authorization": f"Bearer {tenant['test_key']}", "Content-Type": "application/json"}
         totals = {name: load.Result() for name in TARGETS}
         cpu = dict.fromkeys(TARGETS, 0.0)
+        postgres_cpu = dict.fromkeys(TARGETS, 0.0)
+        postgres = PostgresCpu(db.admin_url)
         machine = {"busy": 0.0, "total": 0.0}
         rounds: list[dict[str, Any]] = []
         targets = [("baseline", baseline, request_for), ("service", service, request_for)]
@@ -282,9 +295,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             for name, server, requests in targets if number % 2 else targets[::-1]:
                 print(f"  round {number}/{args.rounds}: {name} …", file=sys.stderr, flush=True)
                 round_number[0] = number
-                result, server_cpu, busy, total = measure(server, requests, headers, args)
+                result, server_cpu, pg_cpu, busy, total = measure(server, postgres, requests, headers, args)
                 totals[name].merge(result)
                 cpu[name] += server_cpu
+                postgres_cpu[name] += pg_cpu
                 machine["busy"] += busy
                 machine["total"] += total
                 rounds.append(
@@ -292,7 +306,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                         "round": number,
                         "target": name,
                         **result.summary(),
-                        **cpu_summary(server_cpu, result),
+                        **cpu_summary(server_cpu, pg_cpu, result),
                         "machine_cpu_busy_pct": round(100 * busy / total, 1) if total else None,
                     }
                 )
@@ -323,7 +337,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         **{
             name: {
                 **totals[name].summary(),
-                **cpu_summary(cpu[name], totals[name]),
+                **cpu_summary(cpu[name], postgres_cpu[name], totals[name]),
                 "rss_mib": round(rss[name] / 2**20, 1),
             }
             for name in TARGETS
@@ -387,20 +401,22 @@ def report(results: dict[str, Any]) -> str:
         f"  {env['cpus']} CPU core(s) shared by PostgreSQL, both servers and this load generator",
         "",
         f"  {'':<10}{'requests':>10}{'errors':>8}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}"
-        f"{'CPU ms/req':>12}{'CPU %core':>11}{'RSS MiB':>9}",
+        f"{'CPU ms/req':>12}{'CPU %core':>11}{'PG ms/req':>11}{'RSS MiB':>9}",
     ]
     for name in [t for t in TARGETS if t in results]:
         r = results[name]
         lines.append(
             f"  {TARGETS[name]:<10}{r['requests']:>10}{r['errors']:>8}{r['requests_per_second']:>10.1f}"
             f"{r['p50_ms']:>9.2f}{r['p99_ms']:>9.2f}{r['server_cpu_ms_per_request']:>12.3f}"
-            f"{r['server_cpu_pct_of_core']:>11.1f}{r['rss_mib']:>9.1f}"
+            f"{r['server_cpu_pct_of_core']:>11.1f}{r['postgres_cpu_ms_per_request']:>11.3f}{r['rss_mib']:>9.1f}"
         )
     verdict = "met" if results["aim_met"] else "NOT met"
     lines += [
         "",
         "  CPU ms/req and CPU %core: the server process's own CPU time over the measured period;"
-        " RSS: its resident memory at the end.",
+        " PG ms/req: PostgreSQL's",
+        "  (all its processes: the backends of both servers' pools, whichever is driven, and its helpers);"
+        " RSS: the server's resident memory at the end.",
         f"  Whole machine CPU busy while measuring: {results['machine_cpu_busy_pct']}%.",
         f"  service/baseline throughput: {results['ratio']:.2f}  (aim >= {results['aim']:.2f}: {verdict})",
     ]

@@ -139,6 +139,30 @@ def _psutil_process(pid: int) -> Any:
     return psutil.Process(pid)
 
 
+class PostgresCpu:
+    """CPU seconds used so far by the PostgreSQL cluster's processes (postmaster, backends, helpers).
+
+    Found through a backend of `admin_url` and its parent, so only for a cluster on this machine;
+    `seconds()` is NaN otherwise. A backend that exits between two readings takes its share along.
+    """
+
+    def __init__(self, admin_url: str) -> None:
+        self._postmaster: Any = None
+        with suppress(Exception), psycopg.connect(admin_url, autocommit=True) as conn:
+            row = conn.execute("SELECT pg_backend_pid()").fetchone()
+            self._postmaster = _psutil_process(int(row[0])).parent() if row else None
+
+    def seconds(self) -> float:
+        if self._postmaster is None:
+            return float("nan")
+        total = 0.0
+        for proc in [self._postmaster, *self._postmaster.children()]:
+            with suppress(Exception):  # gone since it was listed
+                times = proc.cpu_times()
+                total += times.user + times.system
+        return total
+
+
 def machine_cpu_times() -> tuple[float, float]:
     """(busy, total) CPU seconds of the whole machine so far, all cores together; (0, 0) if unknown."""
     try:
