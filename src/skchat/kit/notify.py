@@ -56,10 +56,16 @@ class Notifier:
 
     While one round's statement runs, further pokes accumulate for the next: under load one NOTIFY
     covers many commits, and an idle worker still hears of new work within a millisecond or so.
+
+    Rounds start at most every `min_interval_s`. A NOTIFY is a transaction of its own that takes
+    PostgreSQL's database-wide notify lock at commit; without the spacing, an API node under load
+    sent one after nearly every few requests (0.3 extra commits per customer message, measured). A
+    poke after a quiet spell still goes out at once; only pokes during a busy spell wait (a few ms).
     """
 
-    def __init__(self, acquire: Callable[[], Any]) -> None:
+    def __init__(self, acquire: Callable[[], Any], *, min_interval_s: float = 0.005) -> None:
         self._acquire = acquire  # the pool's acquire(): an async context manager giving a connection
+        self.min_interval_s = min_interval_s
         self._due: set[str] = set()
         self._wake: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
@@ -77,11 +83,15 @@ class Notifier:
 
     async def _run(self) -> None:
         assert self._wake is not None
+        loop = asyncio.get_running_loop()
         while not (self._closing and not self._due):
             await self._wake.wait()
             self._wake.clear()
             if self._due:
+                started = loop.time()
                 await self._send_due()
+                if not self._closing:
+                    await asyncio.sleep(started + self.min_interval_s - loop.time())
 
     async def _send_due(self) -> None:
         channels, self._due = sorted(self._due), set()
