@@ -19,7 +19,7 @@ import secrets
 import statistics
 import sys
 import time
-from contextlib import ExitStack
+from contextlib import ExitStack, closing
 from pathlib import Path
 from typing import Any
 
@@ -145,17 +145,17 @@ def create_conversations(base_url: str, key: str, count: int) -> list[str]:
     return ids
 
 
-def cpu_summary(cpu_s: float, postgres_s: float, result: load.Result) -> dict[str, float]:
-    """The server process's CPU over the measured period, per request and as a share of one core,
-    and PostgreSQL's (all its processes) per request."""
+def cpu_summary(cpu_s: float, postgres_s: float, commits: int, result: load.Result) -> dict[str, float]:
+    """The server process's CPU over the measured period, per request and as a share of one core;
+    PostgreSQL's (all its processes) per request; and transactions committed per request."""
     if not result.requests:
-        return dict.fromkeys(
-            ("server_cpu_ms_per_request", "server_cpu_pct_of_core", "postgres_cpu_ms_per_request"), float("nan")
-        )
+        names = ("server_cpu_ms_per_request", "server_cpu_pct_of_core", "postgres_cpu_ms_per_request")
+        return dict.fromkeys((*names, "commits_per_request"), float("nan"))
     return {
         "server_cpu_ms_per_request": round(1000 * cpu_s / result.requests, 3),
         "server_cpu_pct_of_core": round(100 * cpu_s / result.seconds, 1) if result.seconds else float("nan"),
         "postgres_cpu_ms_per_request": round(1000 * postgres_s / result.requests, 3),
+        "commits_per_request": round(commits / result.requests, 2),
     }
 
 
@@ -189,12 +189,15 @@ def measure(
     request_for: load.RequestFor,
     headers: dict[str, str],
     args: argparse.Namespace,
-) -> tuple[load.Result, float, float, float, float]:
-    """Drive one server; also return its and PostgreSQL's CPU seconds and the machine's busy and total."""
+) -> tuple[load.Result, float, float, int, float, float]:
+    """Drive one server; also return its and PostgreSQL's CPU seconds, the transactions committed, and
+    the machine's busy and total CPU seconds."""
     readings: dict[str, tuple[float, float, float, float]] = {}
+    commits: dict[str, int] = {}
 
     def on_phase(phase: str) -> None:
         readings[phase] = (server.cpu_seconds(), postgres.seconds(), *machine_cpu_times())
+        commits[phase] = postgres.commits()
 
     result = asyncio.run(
         load.run(
@@ -209,7 +212,7 @@ def measure(
     )
     server.ensure_running()
     (cpu0, pg0, busy0, total0), (cpu1, pg1, busy1, total1) = readings["measure"], readings["done"]
-    return result, cpu1 - cpu0, pg1 - pg0, busy1 - busy0, total1 - total0
+    return result, cpu1 - cpu0, pg1 - pg0, commits["done"] - commits["measure"], busy1 - busy0, total1 - total0
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -285,7 +288,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         totals = {name: load.Result() for name in TARGETS}
         cpu = dict.fromkeys(TARGETS, 0.0)
         postgres_cpu = dict.fromkeys(TARGETS, 0.0)
-        postgres = PostgresCpu(db.admin_url)
+        commits = dict.fromkeys(TARGETS, 0)
+        postgres = servers.enter_context(closing(PostgresCpu(db.admin_url, db.database)))
         machine = {"busy": 0.0, "total": 0.0}
         rounds: list[dict[str, Any]] = []
         targets = [("baseline", baseline, request_for), ("service", service, request_for)]
@@ -295,10 +299,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             for name, server, requests in targets if number % 2 else targets[::-1]:
                 print(f"  round {number}/{args.rounds}: {name} …", file=sys.stderr, flush=True)
                 round_number[0] = number
-                result, server_cpu, pg_cpu, busy, total = measure(server, postgres, requests, headers, args)
+                result, server_cpu, pg_cpu, committed, busy, total = measure(server, postgres, requests, headers, args)
                 totals[name].merge(result)
                 cpu[name] += server_cpu
                 postgres_cpu[name] += pg_cpu
+                commits[name] += committed
                 machine["busy"] += busy
                 machine["total"] += total
                 rounds.append(
@@ -306,7 +311,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                         "round": number,
                         "target": name,
                         **result.summary(),
-                        **cpu_summary(server_cpu, pg_cpu, result),
+                        **cpu_summary(server_cpu, pg_cpu, committed, result),
                         "machine_cpu_busy_pct": round(100 * busy / total, 1) if total else None,
                     }
                 )
@@ -337,7 +342,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         **{
             name: {
                 **totals[name].summary(),
-                **cpu_summary(cpu[name], postgres_cpu[name], totals[name]),
+                **cpu_summary(cpu[name], postgres_cpu[name], commits[name], totals[name]),
                 "rss_mib": round(rss[name] / 2**20, 1),
             }
             for name in TARGETS
@@ -401,14 +406,15 @@ def report(results: dict[str, Any]) -> str:
         f"  {env['cpus']} CPU core(s) shared by PostgreSQL, both servers and this load generator",
         "",
         f"  {'':<10}{'requests':>10}{'errors':>8}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}"
-        f"{'CPU ms/req':>12}{'CPU %core':>11}{'PG ms/req':>11}{'RSS MiB':>9}",
+        f"{'CPU ms/req':>12}{'CPU %core':>11}{'PG ms/req':>11}{'PG tx/req':>11}{'RSS MiB':>9}",
     ]
     for name in [t for t in TARGETS if t in results]:
         r = results[name]
         lines.append(
             f"  {TARGETS[name]:<10}{r['requests']:>10}{r['errors']:>8}{r['requests_per_second']:>10.1f}"
             f"{r['p50_ms']:>9.2f}{r['p99_ms']:>9.2f}{r['server_cpu_ms_per_request']:>12.3f}"
-            f"{r['server_cpu_pct_of_core']:>11.1f}{r['postgres_cpu_ms_per_request']:>11.3f}{r['rss_mib']:>9.1f}"
+            f"{r['server_cpu_pct_of_core']:>11.1f}{r['postgres_cpu_ms_per_request']:>11.3f}"
+            f"{r['commits_per_request']:>11.2f}{r['rss_mib']:>9.1f}"
         )
     verdict = "met" if results["aim_met"] else "NOT met"
     lines += [
@@ -416,7 +422,9 @@ def report(results: dict[str, Any]) -> str:
         "  CPU ms/req and CPU %core: the server process's own CPU time over the measured period;"
         " PG ms/req: PostgreSQL's",
         "  (all its processes: the backends of both servers' pools, whichever is driven, and its helpers);"
-        " RSS: the server's resident memory at the end.",
+        " PG tx/req: transactions",
+        "  committed in the database per request (pg_stat_database, which lags up to ~1 s); RSS: the server's"
+        " resident memory at the end.",
         f"  Whole machine CPU busy while measuring: {results['machine_cpu_busy_pct']}%.",
         f"  service/baseline throughput: {results['ratio']:.2f}  (aim >= {results['aim']:.2f}: {verdict})",
     ]

@@ -140,17 +140,28 @@ def _psutil_process(pid: int) -> Any:
 
 
 class PostgresCpu:
-    """CPU seconds used so far by the PostgreSQL cluster's processes (postmaster, backends, helpers).
+    """CPU seconds used so far by the PostgreSQL cluster's processes (postmaster, backends, helpers),
+    and transactions committed in one database.
 
     Found through a backend of `admin_url` and its parent, so only for a cluster on this machine;
     `seconds()` is NaN otherwise. A backend that exits between two readings takes its share along.
+    `commits()` reads pg_stat_database, which backends update about once a second while busy.
     """
 
-    def __init__(self, admin_url: str) -> None:
+    def __init__(self, admin_url: str, database: str) -> None:
         self._postmaster: Any = None
-        with suppress(Exception), psycopg.connect(admin_url, autocommit=True) as conn:
-            row = conn.execute("SELECT pg_backend_pid()").fetchone()
+        self._stats = psycopg.connect(with_database(admin_url, database), autocommit=True)
+        with suppress(Exception):
+            row = self._stats.execute("SELECT pg_backend_pid()").fetchone()
             self._postmaster = _psutil_process(int(row[0])).parent() if row else None
+
+    def commits(self) -> int:
+        row = self._stats.execute("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")
+        found = row.fetchone()
+        return int(found[0]) if found else 0
+
+    def close(self) -> None:
+        self._stats.close()
 
     def seconds(self) -> float:
         if self._postmaster is None:
