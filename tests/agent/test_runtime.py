@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 import httpx
+import orjson
 import psycopg
 
 from skchat.kit.ids import new_id
@@ -148,3 +149,43 @@ def test_two_unanswerable_questions_in_a_row_hand_off_at_the_second(aclient: htt
     assert now["status"] == "handoff"
     reasons = [e["reason"] for e in events(aclient, store, cid) if e["type"] == "chat.handoff.requested"]
     assert reasons == ["repeated_unanswered"]
+
+
+def test_the_received_event_carries_the_stored_message_in_the_contracts_field_order(
+    aclient: httpx.Client, store: Tenant, admin_sql: psycopg.Connection[Any]
+) -> None:
+    conversation = start(aclient, store, "Do you deliver to Erode?")
+    message = say(aclient, store, conversation["id"], "This is taking far too long, I am very upset")
+    assert message["intent"] is not None and message["sentiment_score"] is not None
+    row = admin_sql.execute(
+        "SELECT data::text, sequence FROM events WHERE type = 'chat.message.received' AND data->>'message_id' = %s",
+        [message["id"]],
+    ).fetchone()
+    assert row is not None
+    data = orjson.loads(row[0])
+    assert list(data) == [
+        "conversation_id", "message_id", "text", "intent", "lang", "sentiment", "sentiment_score", "channel"
+    ]  # fmt: skip
+    assert data == {
+        "conversation_id": conversation["id"],
+        "message_id": message["id"],
+        "text": message["text"],
+        "intent": message["intent"],
+        "lang": message["lang"],
+        "sentiment": message["sentiment"],
+        "sentiment_score": message["sentiment_score"],
+        "channel": "api",
+    }
+    assert row[1] == 3  # created (1), the first message (2), this one (3)
+
+
+def test_a_stand_down_queues_one_handoff_notice_and_no_reply(
+    aclient: httpx.Client, store: Tenant, admin_sql: psycopg.Connection[Any]
+) -> None:
+    conversation = start(aclient, store, "I want to talk to a human agent please")
+    jobs = admin_sql.execute("SELECT kind FROM agent_jobs WHERE conversation_id = %s", [conversation["id"]]).fetchall()
+    assert jobs == [("handoff_notice",)]
+    # Now a person owns the thread: a further message queues nothing.
+    say(aclient, store, conversation["id"], "Hello?")
+    count = admin_sql.execute("SELECT count(*) FROM agent_jobs WHERE conversation_id = %s", [conversation["id"]])
+    assert count.fetchone() == (1,)

@@ -18,7 +18,7 @@ from skchat.agent import policy
 from skchat.agent.types import Annotation
 from skchat.conversations.handoff import stand_down
 from skchat.events.service import emit
-from skchat.kit.db import Connection, Record, TenantScope
+from skchat.kit.db import Connection, Row, TenantScope
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +27,7 @@ class Plan:
     handoff: policy.Decision | None
 
 
-def plan(conversation: Record, annotation: Annotation | None) -> Plan:
+def plan(conversation: Row, annotation: Annotation | None) -> Plan:
     """Decide from the conversation as it is after the message (status, agent rules)."""
     if conversation["status"] != "open":
         return Plan(None, None)  # a person owns the thread: the AI stays silent
@@ -43,7 +43,7 @@ def plan(conversation: Record, annotation: Annotation | None) -> Plan:
     return Plan("reply", None)
 
 
-async def follow_up(conn: Connection, scope: TenantScope, conversation: Record, message_id: str, decided: Plan) -> None:
+async def follow_up(conn: Connection, scope: TenantScope, conversation: Row, message_id: str, decided: Plan) -> None:
     """The events that follow the stored message: a mood change, then a handoff."""
     previous, current = conversation["previous_sentiment"], conversation["sentiment"]
     if previous is not None and current != previous:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from skchat.conversations import lifecycle, repository
 from skchat.events.service import emit
-from skchat.kit.db import Connection, Record, TenantScope
+from skchat.kit.db import Connection, Row, TenantScope
 from skchat.messages import repository as messages
 
 
 async def stand_down(
     conn: Connection,
     scope: TenantScope,
-    conversation: Record,
+    conversation: Row,
     reason: str,
     detail: str | None,
     *,

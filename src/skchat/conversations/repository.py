@@ -78,27 +78,19 @@ async def list_(conn: Connection, scope: TenantScope, params: ListParams, filter
     return rows
 
 
-async def receive_message(
-    conn: Connection,
-    scope: TenantScope,
-    conversation_id: str,
-    *,
-    lang: str | None,
-    intent: str | None,
-    score: float | None,
-    mood_weight: float,
-    mood_threshold: float,
-) -> Record | None:
-    """One statement for a customer message: lock the conversation, count the message, take the
-    next event sequence number, reopen it if closed, and move language, intent and mood.
+def received_ctes() -> str:
+    """CTEs `prior`, `mood` and `conversation` moving a conversation for a customer message, for
+    composing the statement that stores it (messages.repository.receive).
 
-    Returns the row after the change, plus `previous_status`, `previous_sentiment`, `previous_score` and the
-    agent's `handoff` rules; None when there is no such conversation. The mood is the moving
-    average in agent/mood.py (weight and threshold are passed from there).
+    Parameters: $1 tenant_id, $2 livemode, $3 conversation id, $4 lang, $5 intent, $6 the
+    message's sentiment score, $7 the mood's weight, $8 its threshold. `conversation` locks the
+    row, counts the message, takes the next event sequence number, reopens a closed conversation,
+    and moves language, intent and mood (the moving average of agent/mood.py). It returns the row
+    after the change plus `previous_status`, `previous_sentiment`, `previous_score` and the agent's
+    `handoff` rules; no row when there is no such conversation.
     """
-    row: Record | None = await conn.fetchrow(
-        """
-        WITH prior AS (
+    return """
+        prior AS (
             SELECT id, status, sentiment, sentiment_score FROM conversations
             WHERE tenant_id = $1 AND livemode = $2 AND id = $3
             FOR UPDATE
@@ -107,38 +99,29 @@ async def receive_message(
                         WHEN prior.sentiment_score IS NULL THEN $6::real
                         ELSE $7::real * $6::real + (1 - $7::real) * prior.sentiment_score END AS score
             FROM prior
-        )
-        UPDATE conversations v
-        SET message_count = v.message_count + 1,
-            event_seq = v.event_seq + 1,
-            status = CASE WHEN v.status = 'closed'
-                          THEN CASE WHEN v.assignee_id IS NULL THEN 'open' ELSE 'assigned' END
-                          ELSE v.status END,
-            closed_at = CASE WHEN v.status = 'closed' THEN NULL ELSE v.closed_at END,
-            resolution = CASE WHEN v.status = 'closed' THEN NULL ELSE v.resolution END,
-            lang = COALESCE($4, v.lang),
-            intent = COALESCE($5, v.intent),
-            sentiment_score = mood.score,
-            sentiment = CASE WHEN mood.score IS NULL THEN v.sentiment
-                             WHEN mood.score <= -$8::real THEN 'negative'
-                             WHEN mood.score >= $8::real THEN 'positive'
-                             ELSE 'neutral' END,
-            updated_at = clock_timestamp()
-        FROM prior, mood
-        WHERE v.tenant_id = $1 AND v.livemode = $2 AND v.id = $3 AND v.id = prior.id
-        RETURNING v.id, v.status, v.channel, v.agent_id, v.contact_id, v.assignee_id, v.sentiment,
-                  v.sentiment_score, v.event_seq, prior.status AS previous_status,
-                  prior.sentiment AS previous_sentiment, prior.sentiment_score AS previous_score,
-                  (SELECT a.handoff FROM agents a
-                   WHERE a.tenant_id = v.tenant_id AND a.livemode = v.livemode AND a.id = v.agent_id) AS agent_handoff
-        """,
-        scope.tenant_id,
-        scope.livemode,
-        conversation_id,
-        lang,
-        intent,
-        score,
-        mood_weight,
-        mood_threshold,
-    )
-    return row
+        ), conversation AS (
+            UPDATE conversations v
+            SET message_count = v.message_count + 1,
+                event_seq = v.event_seq + 1,
+                status = CASE WHEN v.status = 'closed'
+                              THEN CASE WHEN v.assignee_id IS NULL THEN 'open' ELSE 'assigned' END
+                              ELSE v.status END,
+                closed_at = CASE WHEN v.status = 'closed' THEN NULL ELSE v.closed_at END,
+                resolution = CASE WHEN v.status = 'closed' THEN NULL ELSE v.resolution END,
+                lang = COALESCE($4, v.lang),
+                intent = COALESCE($5, v.intent),
+                sentiment_score = mood.score,
+                sentiment = CASE WHEN mood.score IS NULL THEN v.sentiment
+                                 WHEN mood.score <= -$8::real THEN 'negative'
+                                 WHEN mood.score >= $8::real THEN 'positive'
+                                 ELSE 'neutral' END,
+                updated_at = clock_timestamp()
+            FROM prior, mood
+            WHERE v.tenant_id = $1 AND v.livemode = $2 AND v.id = $3 AND v.id = prior.id
+            RETURNING v.id, v.status, v.channel, v.agent_id, v.contact_id, v.assignee_id, v.sentiment,
+                      v.sentiment_score, v.event_seq, prior.status AS previous_status,
+                      prior.sentiment AS previous_sentiment, prior.sentiment_score AS previous_score,
+                      (SELECT a.handoff FROM agents a
+                       WHERE a.tenant_id = v.tenant_id AND a.livemode = v.livemode AND a.id = v.agent_id)
+                          AS agent_handoff
+        )"""

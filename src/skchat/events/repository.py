@@ -26,24 +26,35 @@ async def next_sequence(conn: Connection, scope: TenantScope, conversation_id: s
     return value
 
 
-def event_ctes(p: int) -> str:
+def event_ctes(
+    tenant_id: str,
+    livemode: str,
+    id_: str,
+    type_: str,
+    conversation_id: str,
+    sequence: str,
+    data: str,
+    *,
+    source: str = "",
+) -> str:
     """`event` and `fanout` CTEs inserting an event and its deliveries, for composing statements.
 
-    Parameters from $p on: tenant_id, livemode, event id, type, conversation_id, sequence, data.
-    One delivery per subscribed endpoint; a disabled endpoint's delivery is `held` rather than
-    skipped, so nothing is lost (a recover sends it).
+    Each argument is an SQL expression: a parameter ("$3"), a literal, or a column of `source`
+    (a FROM list, e.g. other CTEs: no event is inserted when it has no row). One delivery per
+    subscribed endpoint; a disabled endpoint's delivery is `held` rather than skipped, so nothing
+    is lost (a recover sends it).
     """
-    t, m, e, ty, c, q, d = (f"${p + i}" for i in range(7))
+    t, m, e, ty = tenant_id, livemode, id_, type_
     return f"""
         event AS (
             INSERT INTO events (tenant_id, livemode, id, type, conversation_id, sequence, data)
-            VALUES ({t}, {m}, {e}, {ty}, {c}, {q}, {d})
+            SELECT {t}, {m}, {e}, {ty}, {conversation_id}, {sequence}, {data}{f" FROM {source}" if source else ""}
             RETURNING {COLUMNS}
         ), fanout AS (
             INSERT INTO webhook_deliveries (tenant_id, livemode, event_id, endpoint_id, state, event_created_at)
-            SELECT w.tenant_id, w.livemode, {e}, w.id,
-                   CASE WHEN w.disabled THEN 'held' ELSE 'pending' END, (SELECT created_at FROM event)
-            FROM webhook_endpoints w
+            SELECT w.tenant_id, w.livemode, event.id, w.id,
+                   CASE WHEN w.disabled THEN 'held' ELSE 'pending' END, event.created_at
+            FROM event, webhook_endpoints w
             WHERE w.tenant_id = {t} AND w.livemode = {m} AND ({ty} = ANY (w.events) OR '*' = ANY (w.events))
             RETURNING state
         )"""
@@ -70,7 +81,7 @@ async def insert(
     """Insert the event and, in the same statement, one delivery per subscribed endpoint."""
     row = await one(
         conn,
-        f"WITH {event_ctes(1)} SELECT event.*, {DELIVERIES_DUE} FROM event",
+        f"WITH {event_ctes('$1', '$2', '$3', '$4', '$5', '$6', '$7')} SELECT event.*, {DELIVERIES_DUE} FROM event",
         scope.tenant_id,
         scope.livemode,
         event_id,

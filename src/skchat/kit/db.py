@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import Any, Protocol, TypeAlias
 
 import asyncpg
 import orjson
@@ -22,6 +22,14 @@ from skchat.kit import notify
 from skchat.kit.notify import Notifier
 
 Record = asyncpg.Record
+
+
+class Row(Protocol):
+    """What reads a row by column name: an asyncpg Record, or a dict decoded from a row's JSON."""
+
+    def __getitem__(self, key: str, /) -> Any: ...
+
+
 # What repositories take: a pooled connection or a bare one, both speak the same API.
 Connection: TypeAlias = "asyncpg.Connection[Record] | PoolConnectionProxy[Record]"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from skchat.conversations.repository import received_ctes
 from skchat.events.repository import DELIVERIES_DUE, event_ctes, wake_delivery_workers
 from skchat.kit import notify
 from skchat.kit.db import Connection, Record, TenantScope, one
@@ -62,60 +63,94 @@ async def insert(conn: Connection, scope: TenantScope, m: NewMessage) -> Record:
     return row
 
 
-async def insert_received(
+# The `chat.message.received` event's data, built from the stored message and its conversation.
+RECEIVED_EVENT_DATA = """json_build_object(
+    'conversation_id', message.conversation_id, 'message_id', message.id, 'text', message.text,
+    'intent', message.intent, 'lang', message.lang, 'sentiment', message.sentiment,
+    'sentiment_score', message.sentiment_score, 'channel', conversation.channel)"""
+
+
+async def receive(
     conn: Connection,
     scope: TenantScope,
     m: NewMessage,
+    *,
+    score: float | None,
+    mood_weight: float,
+    mood_threshold: float,
     event_id: str,
-    sequence: int,
-    event_data: dict[str, Any],
     job_id: str,
-    job_kind: str | None,
-) -> Record:
-    """A customer message, its `chat.message.received` event (with webhook deliveries) and, when
-    the AI is active, its agent job: one statement, in the caller's transaction."""
-    row = await one(
-        conn,
+) -> Record | None:
+    """A customer message, in one statement of the caller's transaction: the conversation moved
+    (conversations.repository.received_ctes, with `score` the message's unrounded sentiment), the
+    message stored as from the conversation's contact, its `chat.message.received` event with
+    webhook deliveries, and, when the conversation is `open` (the AI active), a `reply` agent job.
+
+    Returns the message's columns, `conversation` (the moved conversation as a dict), `event_id`,
+    `deliveries_due` and `job_queued`; None when there is no such conversation.
+    """
+    event = event_ctes(
+        "$1",
+        "$2",
+        "$14",
+        "'chat.message.received'",
+        "$3",
+        "conversation.event_seq",
+        RECEIVED_EVENT_DATA,
+        source="conversation, message",
+    )
+    row: Record | None = await conn.fetchrow(
         f"""
-        WITH message AS (
+        WITH {received_ctes()}, message AS (
             INSERT INTO messages (tenant_id, livemode, id, conversation_id, role, sender_type, sender_id,
                                   text, intent, lang, sentiment, sentiment_score, confidence, sources)
-            VALUES ($1, $2, $3, $4, 'customer', 'customer', $5, $6, $7, $8, $9, $10, $11, '[]')
+            SELECT $1, $2, $9, $3, 'customer', 'customer', conversation.contact_id,
+                   $10, $5, $4, $11, $12, $13, '[]'
+            FROM conversation
             RETURNING {COLUMNS}
-        ), {event_ctes(12)}, job AS (
+        ), {event}, job AS (
             INSERT INTO agent_jobs (tenant_id, livemode, id, conversation_id, message_id, kind)
-            SELECT $1, $2, $19, $4, (SELECT id FROM message), $20 WHERE $20::text IS NOT NULL
+            SELECT $1, $2, $15, $3, message.id, 'reply' FROM conversation, message
+            WHERE conversation.status = 'open'
             RETURNING 1
         )
-        SELECT message.*, (SELECT id FROM event) AS event_id, {DELIVERIES_DUE},
-               EXISTS (SELECT 1 FROM job) AS job_queued
-        FROM message
+        SELECT message.*, to_json(conversation) AS conversation, (SELECT id FROM event) AS event_id,
+               {DELIVERIES_DUE}, EXISTS (SELECT 1 FROM job) AS job_queued
+        FROM message, conversation
         """,
         scope.tenant_id,
         scope.livemode,
-        m.id,
         m.conversation_id,
-        m.sender_id,
-        m.text,
-        m.intent,
         m.lang,
+        m.intent,
+        score,
+        mood_weight,
+        mood_threshold,
+        m.id,
+        m.text,
         m.sentiment,
         m.sentiment_score,
         m.confidence,
-        scope.tenant_id,
-        scope.livemode,
         event_id,
-        "chat.message.received",
-        m.conversation_id,
-        sequence,
-        event_data,
         job_id,
-        job_kind,
     )
+    if row is None:
+        return None
     await wake_delivery_workers(conn, row)
     if row["job_queued"]:
         await notify.on_commit(conn, AGENT_JOBS_CHANNEL)
     return row
+
+
+async def set_job_kind(conn: Connection, scope: TenantScope, job_id: str, kind: str) -> None:
+    """Turn the job `receive` queued into another kind (a handoff notice when the agent stands down)."""
+    await conn.execute(
+        "UPDATE agent_jobs SET kind = $4 WHERE tenant_id = $1 AND livemode = $2 AND id = $3",
+        scope.tenant_id,
+        scope.livemode,
+        job_id,
+        kind,
+    )
 
 
 async def list_(conn: Connection, scope: TenantScope, conversation_id: str, params: ListParams) -> list[Record]:

@@ -75,8 +75,13 @@ def render(row: Record) -> dict[str, Any]:
         "intent": row["intent"],
         "lang": row["lang"],
         "sentiment": row["sentiment"],
-        "sentiment_score": row["sentiment_score"],
-        "confidence": row["confidence"],
+        "sentiment_score": _score(row["sentiment_score"]),
+        "confidence": _score(row["confidence"]),
         "sources": row["sources"],
         "created_at": iso(row["created_at"]),
     }
+
+
+def _score(stored: float | None) -> float | None:
+    """A `real` column read back (-0.413 comes back as -0.4129999876022339), as the 4 decimals stored."""
+    return None if stored is None else round(stored, 4)

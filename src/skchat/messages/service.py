@@ -60,33 +60,21 @@ async def receive_customer_message(
 ) -> dict[str, Any]:
     """A customer message: annotated, stored, announced, handed to the agent (agent/inbound.py).
 
-    It reopens a closed conversation. The hot path is three statements: the conversation's
-    locking update, the message with its event, deliveries and job, and (rarely) follow-ups.
+    It reopens a closed conversation. The hot path is one statement (messages.repository.receive:
+    the conversation's locking update, the message, its event and deliveries, a reply job); when
+    the agent stands down, its job becomes a handoff notice and the follow-up events are written.
     """
     annotation = None
     if agent is not None:
         # Intents up to a second old are fine here; it saves the version check's round trip.
         corpus, _ = await agent.corpus.get(conn, scope, max_age_s=1.0)
         annotation = await agent.annotate(text, corpus.intents)
-    conversation = await conversations.receive_message(
-        conn,
-        scope,
-        conversation_id,
-        lang=annotation.lang if annotation else None,
-        intent=annotation.intent if annotation else None,
-        score=annotation.sentiment_score if annotation else None,
-        mood_weight=mood.WEIGHT,
-        mood_threshold=mood.THRESHOLD,
-    )
-    if conversation is None:
-        raise NotFound(f"No conversation {conversation_id}.")
-    decided = inbound.plan(conversation, annotation)
     new = NewMessage(
         new_id("msg"),
         conversation_id,
         "customer",
         "customer",
-        conversation["contact_id"],
+        None,  # the conversation's contact: the statement fills it in
         text,
         intent=annotation.intent if annotation else None,
         lang=annotation.lang if annotation else None,
@@ -94,19 +82,25 @@ async def receive_customer_message(
         sentiment_score=round(annotation.sentiment_score, 4) if annotation else None,
         confidence=round(annotation.confidence, 4) if annotation else None,
     )
-    event_data = {
-        "conversation_id": conversation_id,
-        "message_id": new.id,
-        "text": new.text,
-        "intent": new.intent,
-        "lang": new.lang,
-        "sentiment": new.sentiment,
-        "sentiment_score": new.sentiment_score,
-        "channel": conversation["channel"],
-    }
-    row = await repository.insert_received(
-        conn, scope, new, new_id("evt"), conversation["event_seq"], event_data, new_id("job"), decided.job_kind
+    job_id = new_id("job")
+    row = await repository.receive(
+        conn,
+        scope,
+        new,
+        score=annotation.sentiment_score if annotation else None,
+        mood_weight=mood.WEIGHT,
+        mood_threshold=mood.THRESHOLD,
+        event_id=new_id("evt"),
+        job_id=job_id,
     )
+    if row is None:
+        raise NotFound(f"No conversation {conversation_id}.")
+    conversation = row["conversation"]
+    decided = inbound.plan(conversation, annotation)
+    # The statement queued a reply job exactly when the conversation is open, as plan() decides;
+    # only a stand-down changes its kind.
+    if decided.job_kind is not None and decided.job_kind != "reply":
+        await repository.set_job_kind(conn, scope, job_id, decided.job_kind)
     await inbound.follow_up(conn, scope, conversation, new.id, decided)
     return render(row)
 
