@@ -13,12 +13,15 @@ from collections.abc import Iterable
 
 from fastapi import APIRouter, FastAPI
 
+from skchat.kit.lean import LeanRoute
+
 API_PREFIX = "/chat/v1"
 
 
 def api_router(path: str, tag: str) -> APIRouter:
-    """A resource's router: its routes are created under API_PREFIX + path and tagged `tag`."""
-    return APIRouter(prefix=API_PREFIX + path, tags=[tag])
+    """A resource's router: its routes are created under API_PREFIX + path and tagged `tag`, as
+    `LeanRoute`s (kit/lean.py: FastAPI's routes, handled without its general dependency solver)."""
+    return APIRouter(prefix=API_PREFIX + path, tags=[tag], route_class=LeanRoute)
 
 
 def mount(app: FastAPI, routers: Iterable[APIRouter]) -> None:
