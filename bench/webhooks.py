@@ -16,7 +16,7 @@ import secrets
 import sys
 import time
 from collections.abc import Coroutine
-from contextlib import ExitStack
+from contextlib import ExitStack, closing
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ import httpx
 import orjson
 
 from bench.api import _tenant, base_env, environment, skchat_command
-from bench.harness import REPO, Server, free_port, publish, scratch_database, settings_overrides
+from bench.harness import REPO, PostgresCpu, Server, free_port, publish, scratch_database, settings_overrides
 from skchat.kit import signing
 
 AIM_RATIO = 0.50
@@ -102,8 +102,11 @@ def percentile(values: list[float], q: float) -> float:
 
 
 class Bench:
-    def __init__(self, service: Server, receiver: Server, key: str, workers: list[Server]) -> None:
+    def __init__(
+        self, service: Server, receiver: Server, key: str, workers: list[Server], postgres: PostgresCpu
+    ) -> None:
         self.service = service
+        self.postgres = postgres
         self.workers = workers
         self.receiver = receiver
         self.api = httpx.Client(base_url=service.base_url, headers={"Authorization": f"Bearer {key}"}, timeout=30)
@@ -321,7 +324,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             )
             for n in range(1, args.workers + 1)
         ]
-        bench = Bench(service, receiver, tenant["test_key"], workers)
+        postgres = servers.enter_context(closing(PostgresCpu(db.admin_url, db.database)))
+        bench = Bench(service, receiver, tenant["test_key"], workers, postgres)
         try:
             results = phases(bench, args)
         finally:
@@ -376,11 +380,13 @@ def phases(bench: Bench, args: argparse.Namespace) -> dict[str, Any]:
     bench.point_to("/backlog", disabled=True)
     acks, _, _, errors = go(bench.create(args.events, args.concurrency))
     service_cpu, receiver_cpu = bench.senders_cpu_seconds(), bench.receiver.cpu_seconds()
+    postgres_cpu = bench.postgres.seconds()
     enabled = time.time()
     bench.point_to("/backlog", disabled=False)
     enable_ms = 1000 * (time.time() - enabled)
     records, counts = delivered(bench, "/backlog", acks, timeout)
     service_cpu, receiver_cpu = bench.senders_cpu_seconds() - service_cpu, bench.receiver.cpu_seconds() - receiver_cpu
+    postgres_cpu = bench.postgres.seconds() - postgres_cpu
     last = max((r[2] for r in records), default=enabled)
     first = min((r[2] for r in records), default=enabled)
     unique = len({r[1] for r in records})
@@ -398,6 +404,7 @@ def phases(bench: Bench, args: argparse.Namespace) -> dict[str, Any]:
         # Of the whole phase, waiting for the last arrival included: an upper bound per delivery.
         "service_cpu_ms_per_delivery": round(1000 * service_cpu / sent, 3),
         "receiver_cpu_ms_per_delivery": round(1000 * receiver_cpu / sent, 3),
+        "postgres_cpu_ms_per_delivery": round(1000 * postgres_cpu / sent, 3),
     }
 
     say(f"latency: {args.rate:g} events/s for {args.latency_seconds:g} s")
@@ -475,7 +482,8 @@ def report(r: dict[str, Any]) -> str:
         f" arrival) {backlog['under_way_per_second'] or 0:.0f}/s",
         f"    CPU per delivery: service{' and workers' if s['extra_workers'] else ''}"
         f" {backlog['service_cpu_ms_per_delivery']:.3f} ms, receiver"
-        f" {backlog['receiver_cpu_ms_per_delivery']:.3f} ms (baseline sender"
+        f" {backlog['receiver_cpu_ms_per_delivery']:.3f} ms, PostgreSQL"
+        f" {backlog['postgres_cpu_ms_per_delivery']:.3f} ms (baseline sender"
         f" {r['baseline']['rounds'][0]['cpu_ms_per_post']:.3f} ms per POST)",
         f"  latency at {lat['rate']:g} events/s ({lat['events']} events), API 201 received → webhook received:"
         f" p50 {lat['p50_ms']:.1f} ms, p99 {lat['p99_ms']:.1f} ms, max {lat['max_ms']:.1f} ms"
