@@ -380,13 +380,15 @@ def phases(bench: Bench, args: argparse.Namespace) -> dict[str, Any]:
     bench.point_to("/backlog", disabled=True)
     acks, _, _, errors = go(bench.create(args.events, args.concurrency))
     service_cpu, receiver_cpu = bench.senders_cpu_seconds(), bench.receiver.cpu_seconds()
-    postgres_cpu = bench.postgres.seconds()
+    postgres_cpu, commits = bench.postgres.seconds(), bench.postgres.commits()
     enabled = time.time()
     bench.point_to("/backlog", disabled=False)
     enable_ms = 1000 * (time.time() - enabled)
     records, counts = delivered(bench, "/backlog", acks, timeout)
     service_cpu, receiver_cpu = bench.senders_cpu_seconds() - service_cpu, bench.receiver.cpu_seconds() - receiver_cpu
     postgres_cpu = bench.postgres.seconds() - postgres_cpu
+    time.sleep(1.2)  # backends report their commits to pg_stat_database about once a second
+    commits = bench.postgres.commits() - commits
     last = max((r[2] for r in records), default=enabled)
     first = min((r[2] for r in records), default=enabled)
     unique = len({r[1] for r in records})
@@ -405,6 +407,7 @@ def phases(bench: Bench, args: argparse.Namespace) -> dict[str, Any]:
         "service_cpu_ms_per_delivery": round(1000 * service_cpu / sent, 3),
         "receiver_cpu_ms_per_delivery": round(1000 * receiver_cpu / sent, 3),
         "postgres_cpu_ms_per_delivery": round(1000 * postgres_cpu / sent, 3),
+        "postgres_commits_per_delivery": round(commits / sent, 3),
     }
 
     say(f"latency: {args.rate:g} events/s for {args.latency_seconds:g} s")
@@ -483,7 +486,8 @@ def report(r: dict[str, Any]) -> str:
         f"    CPU per delivery: service{' and workers' if s['extra_workers'] else ''}"
         f" {backlog['service_cpu_ms_per_delivery']:.3f} ms, receiver"
         f" {backlog['receiver_cpu_ms_per_delivery']:.3f} ms, PostgreSQL"
-        f" {backlog['postgres_cpu_ms_per_delivery']:.3f} ms (baseline sender"
+        f" {backlog['postgres_cpu_ms_per_delivery']:.3f} ms ({backlog['postgres_commits_per_delivery']:.2f} commits)"
+        " (baseline sender"
         f" {r['baseline']['rounds'][0]['cpu_ms_per_post']:.3f} ms per POST)",
         f"  latency at {lat['rate']:g} events/s ({lat['events']} events), API 201 received → webhook received:"
         f" p50 {lat['p50_ms']:.1f} ms, p99 {lat['p99_ms']:.1f} ms, max {lat['max_ms']:.1f} ms"
