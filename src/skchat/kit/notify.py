@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 import structlog
 
+from skchat.kit.sql import ASYNC_COMMIT
+
 if TYPE_CHECKING:  # kit.db imports this module
     from skchat.kit.db import Connection
 
@@ -97,7 +99,9 @@ class Notifier:
         channels, self._due = sorted(self._due), set()
         try:
             async with self._acquire() as conn:
-                await conn.execute("SELECT pg_notify(c, '') FROM unnest($1::text[]) AS c", channels)
+                # Not waiting for its WAL flush (pg_notify assigns a transaction id, so its commit
+                # would): a wake-up lost in a crash costs a poll interval, never the work.
+                await conn.execute(f"SELECT pg_notify(c, '') FROM unnest($1::text[]) AS c, {ASYNC_COMMIT}", channels)
         except asyncio.CancelledError:  # stopped mid-round: these may not have gone out
             self._due.update(channels)
             raise

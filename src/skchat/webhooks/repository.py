@@ -11,6 +11,7 @@ from skchat.kit.db import Connection, Record, TenantScope, one
 from skchat.kit.notify import on_commit
 from skchat.kit.pagination import ListParams, keyset_sql
 from skchat.kit.rows import delete_row, get_row, list_rows, update_row
+from skchat.kit.sql import ASYNC_COMMIT
 
 COLUMNS = (
     "id, livemode, url, events, description, disabled, disabled_reason, secret, previous_secret, "
@@ -163,11 +164,11 @@ async def list_attempts(conn: Connection, scope: TenantScope, event_id: str, par
 
 # --- the dispatcher's side ---------------------------------------------------------------------
 
-# The worker's own bookkeeping (leases, outcomes) commits without waiting for its WAL flush: a
-# PostgreSQL crash may lose its last fraction of a second, which only makes those deliveries due
-# again (at-least-once; receivers dedupe on webhook-id). Events and their delivery rows are
-# committed durably with the change that caused them. Measured: claims 25% faster in wall time.
-ASYNC_COMMIT = "set_config('synchronous_commit', 'off', true) AS async_commit"
+# The worker's own bookkeeping (leases, outcomes) commits without waiting for its WAL flush
+# (kit.db.ASYNC_COMMIT): a PostgreSQL crash may lose its last fraction of a second, which only
+# makes those deliveries due again (at-least-once; receivers dedupe on webhook-id). Events and
+# their delivery rows are committed durably with the change that caused them. Measured: claims
+# 25% faster in wall time.
 
 
 async def claim(
