@@ -5,6 +5,11 @@ bearer key, rate-limits it, checks the scope, claims the Idempotency-Key of a wr
 the request's transaction with the tenant and mode set for row-level security. It never
 commits: `UnitOfWorkMiddleware` commits once the response is known (recording it for the
 idempotency key in the same transaction) or rolls back on any error.
+
+The transaction is begun by a plain `BEGIN` (see `enter`), which asyncpg's `Transaction` objects
+do not know about: code running on `ctx.conn` must not call `conn.transaction()` (asyncpg refuses
+it inside a manually begun transaction); a savepoint, if one is ever needed, is a SAVEPOINT
+statement.
 """
 
 from __future__ import annotations
