@@ -6,14 +6,22 @@ its wheel, so nothing is downloaded at run time; it embeds a short message in ~7
 
 The engine keeps scratch buffers in the model handle, so calls are serialised with a lock; vectors of
 recent texts are kept in a small LRU (greetings, thanks and repeated questions are common).
+
+Work that nobody waits for (a knowledge base's passages, embedded in a background thread after an
+import) yields to work that somebody does (a customer's message, a taxonomy built for it): before
+each text it waits while a foreground caller is embedding or waiting to. Without that the two took
+turns text by text, and the first message after importing the demo store waited ~12 s for its
+taxonomy (135 examples of ~30 ms, each behind a ~50 ms passage) instead of ~4 s.
 """
 
 from __future__ import annotations
 
 import os
 import threading
+import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -62,6 +70,24 @@ class Embedder:
         self._lock = threading.Lock()
         self._model: Any = None
         self._cache: OrderedDict[str, Vector] = OrderedDict()
+        self._foreground = 0  # callers somebody waits for, embedding or waiting to
+        self._foreground_lock = threading.Lock()
+
+    @contextmanager
+    def _waited_for(self) -> Iterator[None]:
+        with self._foreground_lock:
+            self._foreground += 1
+        try:
+            yield
+        finally:
+            with self._foreground_lock:
+                self._foreground -= 1
+
+    def _give_way(self) -> None:
+        """Background work: wait while somebody's work is embedding or waiting to (a read without the
+        lock: at worst one text of background work slips in first)."""
+        while self._foreground:
+            time.sleep(0.002)
 
     def _loaded(self) -> Any:
         if self._model is None:
@@ -90,7 +116,7 @@ class Embedder:
         """One text's vector. Texts over `max_tokens` keep their head and tail (where the question usually
         is): the cost grows with length (~0.4 ms a token on 2 cores), and the annotation budget is ~20 ms."""
         key = _key(text)
-        with self._lock:
+        with self._waited_for(), self._lock:
             hit = self._cache.get(key)
             if hit is not None:
                 self._cache.move_to_end(key)
@@ -102,9 +128,16 @@ class Embedder:
                 self._cache.popitem(last=False)
             return vec
 
-    def embed_many(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+    def embed_many(self, texts: Sequence[str], *, background: bool = False) -> npt.NDArray[np.float32]:
         """Vectors of many texts (a tenant's examples), batched; known texts come from the cache, so
-        editing one intent does not re-embed the others."""
+        editing one intent does not re-embed the others. `background`: nobody waits for these, so each
+        text gives way to foreground callers (module docstring)."""
+        if background:
+            return self._embed_many(texts, background=True)
+        with self._waited_for():
+            return self._embed_many(texts, background=False)
+
+    def _embed_many(self, texts: Sequence[str], *, background: bool) -> npt.NDArray[np.float32]:
         keys = [_key(t) for t in texts]
         with self._lock:
             model = self._loaded()
@@ -114,6 +147,8 @@ class Embedder:
         # flowing while a big taxonomy is embedded.
         for start in range(0, len(missing), _BATCH):
             chunk = missing[start : start + _BATCH]
+            if background:
+                self._give_way()
             with self._lock:
                 fresh = np.asarray(model.query([k or "." for k in chunk]), dtype=np.float32).reshape(len(chunk), -1)
             found.update(zip(chunk, fresh, strict=True))

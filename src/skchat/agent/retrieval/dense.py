@@ -95,5 +95,7 @@ class SharedE5:
     def passages(self, texts: Sequence[str]) -> Matrix:
         from skchat.agent.nlu.embedder import shared_embedder
 
-        matrix: Matrix = shared_embedder().embed_many(list(texts))
+        # Documents give way to customers' messages and taxonomies (embedder.py); when the model is
+        # busy with those, the retriever answers lexically a little longer.
+        matrix: Matrix = shared_embedder().embed_many(list(texts), background=True)
         return matrix
