@@ -69,6 +69,9 @@ def test_import_twice_loads_the_store_then_changes_nothing(
     assert counts["item"] == {"created": len(items), "updated": 0, "unchanged": 0, "failed": 0}
     assert counts["intent"] == {"created": len(intents), "updated": 0, "unchanged": 0, "failed": 0}
     assert counts["store"]["updated"] == 1 and summary["failed"] == 0
+    # Its last request built the tenant's index and intent model in the server (it once went to a
+    # wrong path, 404, and the first customer message paid for the build instead).
+    assert summary["agent_ready"] is True
 
     # What landed, as the API shows it: ids kept, price_inr mapped, the rest in attributes.
     towel = next(i for i in items if i["id"] == "itm_towel_bath_cotton_white")

@@ -69,6 +69,8 @@ class Counts:
 class Summary:
     counts: dict[Kind, Counts] = field(default_factory=lambda: {k: Counts() for k in LABELS})
     errors: list[str] = field(default_factory=list)
+    # The server built this tenant's search index and intent model at the end of the import.
+    agent_ready: bool = False
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def count(self, kind: Kind, outcome: str, error: str | None = None) -> None:
@@ -92,6 +94,7 @@ class Summary:
             "changed": self.changed,
             "failed": self.failed,
             "errors": self.errors,
+            "agent_ready": self.agent_ready,
         }
 
 
@@ -302,8 +305,8 @@ def run_import(
             # One search builds the server's index and intent model for this tenant now, so the
             # first customer message does not wait for it (a measurement, not part of the import).
             progress.update(task, description="Preparing the agent")
-            with contextlib.suppress(httpx.HTTPError, ImportFailed):
-                api.call("GET", "/chat/v1/knowledge/search?q=hello&limit=1")
+            with contextlib.suppress(httpx.HTTPError):
+                summary.agent_ready = api.call("GET", "/knowledge/search?q=hello&limit=1").status_code == 200
             progress.update(task, description="Done")
     return summary
 
@@ -329,3 +332,5 @@ def print_summary(summary: Summary, console: Console) -> None:
         console.print(f"[green]Imported: {summary.changed} record(s) created or updated.[/]")
     else:
         console.print("[green]Nothing changed: the tenant already holds everything in this folder.[/]")
+    if summary.agent_ready:
+        console.print("The agent is ready for this tenant: its search index and intent model are built.")
