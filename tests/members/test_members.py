@@ -142,16 +142,51 @@ def test_cursor_walk_returns_every_member_once_newest_first(client: httpx.Client
     problem(client.get(MEMBERS, params={"cursor": "garbage"}, headers=tenant.headers()), 400, "invalid_request")
 
 
-def test_deleting_an_assignee_clears_the_conversation_assignee(client: httpx.Client, tenant: Tenant) -> None:
+def test_deleting_an_assignee_hands_their_conversations_back_to_the_team(client: httpx.Client, tenant: Tenant) -> None:
     member = create(client, tenant, "assignee@kaveri.in")
-    conv = client.post("/chat/v1/conversations", json={}, headers=tenant.headers()).json()
-    r = client.post(
-        f"/chat/v1/conversations/{conv['id']}/assign", json={"member_id": member["id"]}, headers=tenant.headers()
-    )
-    assert r.status_code == 200 and r.json()["assignee_id"] == member["id"]
+    other = create(client, tenant, "other@kaveri.in")
+    conversations = "/chat/v1/conversations"
+
+    def conversation(assignee: str) -> str:
+        made = client.post(conversations, json={"message": {"text": "hello"}}, headers=tenant.headers()).json()
+        r = client.post(f"{conversations}/{made['id']}/assign", json={"member_id": assignee}, headers=tenant.headers())
+        assert r.status_code == 200 and r.json()["assignee_id"] == assignee
+        return str(made["id"])
+
+    open_one, closed_one, kept = conversation(member["id"]), conversation(member["id"]), conversation(other["id"])
+    assert client.post(f"{conversations}/{closed_one}/close", json={}, headers=tenant.headers()).status_code == 200
+
     assert client.delete(f"{MEMBERS}/{member['id']}", headers=tenant.headers()).status_code == 200
-    after = client.get(f"/chat/v1/conversations/{conv['id']}", headers=tenant.headers()).json()
-    assert after["assignee_id"] is None
+
+    def now(cid: str) -> dict[str, Any]:
+        got: dict[str, Any] = client.get(f"{conversations}/{cid}", headers=tenant.headers()).json()
+        return got
+
+    assert (now(open_one)["status"], now(open_one)["assignee_id"], now(open_one)["ai_active"]) == (
+        "handoff",
+        None,
+        False,
+    )
+    assert (now(closed_one)["status"], now(closed_one)["assignee_id"]) == ("closed", None)
+    assert (now(kept)["status"], now(kept)["assignee_id"]) == ("assigned", other["id"])
+    events = client.get(
+        "/chat/v1/events", params={"conversation_id": open_one, "order": "asc"}, headers=tenant.headers()
+    ).json()["data"]
+    handoff = events[-1]
+    assert handoff["type"] == "chat.handoff.requested" and handoff["reason"] == "api"
+    assert member["id"] in handoff["detail"] and handoff["last_message_id"].startswith("msg_")
+    assert handoff["sequence"] == events[-2]["sequence"] + 1
+    for cid in (closed_one, kept):
+        kinds = [
+            e["type"]
+            for e in client.get("/chat/v1/events", params={"conversation_id": cid}, headers=tenant.headers()).json()[
+                "data"
+            ]
+        ]
+        assert "chat.handoff.requested" not in kinds
+    # And a person can pick it up again.
+    r = client.post(f"{conversations}/{open_one}/assign", json={"member_id": other["id"]}, headers=tenant.headers())
+    assert r.status_code == 200 and r.json()["status"] == "assigned"
 
 
 def test_members_need_the_members_manage_scope(client: httpx.Client, tenant: Tenant) -> None:

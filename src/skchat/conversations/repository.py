@@ -57,6 +57,23 @@ async def update(conn: Connection, scope: TenantScope, conversation_id: str, cha
     await update_row(conn, "conversations", scope, conversation_id, changes, returning="id")
 
 
+async def release_assignee(conn: Connection, scope: TenantScope, member_id: str) -> list[str]:
+    """Clear `member_id` as assignee; an `assigned` conversation becomes `handoff`. Returns those."""
+    rows = await conn.fetch(
+        """
+        UPDATE conversations
+        SET assignee_id = NULL, updated_at = clock_timestamp(),
+            status = CASE WHEN status = 'assigned' THEN 'handoff' ELSE status END
+        WHERE tenant_id = $1 AND livemode = $2 AND assignee_id = $3
+        RETURNING id, status
+        """,
+        scope.tenant_id,
+        scope.livemode,
+        member_id,
+    )
+    return sorted(r["id"] for r in rows if r["status"] == "handoff")
+
+
 async def count_message(conn: Connection, scope: TenantScope, conversation_id: str) -> None:
     await conn.execute(
         "UPDATE conversations SET message_count = message_count + 1, updated_at = clock_timestamp() "

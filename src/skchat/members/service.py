@@ -1,8 +1,10 @@
 """Team members: the people who pick up handed-off conversations.
 
 An email is unique within a tenant and mode and is compared in lower case, so `Asha@Shop.in`
-and `asha@shop.in` are one member. Deleting a member is a hard delete: their conversations
-keep their status, and the foreign key sets `assignee_id` to NULL.
+and `asha@shop.in` are one member. Deleting a member is a hard delete. Their `assigned`
+conversations go back to `handoff`, waiting for a person, each with `chat.handoff.requested`
+(reason `api`), rather than staying `assigned` to nobody, where neither the AI nor a person would
+answer; their closed conversations lose the assignee.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from typing import Any
 
 import asyncpg
 
+from skchat.conversations.handoff import release_assignee
 from skchat.kit.db import Connection, Record, TenantScope
 from skchat.kit.errors import Conflict, NotFound
 from skchat.kit.ids import new_id
@@ -65,6 +68,8 @@ async def update(conn: Connection, scope: TenantScope, member_id: str, body: Mem
 
 
 async def delete(conn: Connection, scope: TenantScope, member_id: str) -> dict[str, Any]:
+    await _get(conn, scope, member_id, lock=True)  # 404 first; and no assignment to them meanwhile
+    await release_assignee(conn, scope, member_id)
     if not await repository.delete(conn, scope, member_id):
         raise NotFound(f"No member {member_id}.")
     return {"id": member_id, "object": "member", "deleted": True}
