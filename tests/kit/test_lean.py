@@ -123,6 +123,7 @@ CASES: dict[str, tuple[str, dict[str, str], bytes | None]] = {
     "truncated": ("POST", {**KEY, **JSON}, b"{"),
     "trailing": ("POST", {**KEY, **JSON}, b'{"item": "tea"} x'),
     "not-utf8": ("POST", {**KEY, **JSON}, b"\xff\xfe{}"),
+    "bad-utf8-in-a-string": ("POST", {**KEY, **JSON}, b'{"item": "\xff", "quantity": 1}'),
     "empty": ("POST", {**KEY, **JSON}, b""),
     "null": ("POST", {**KEY, **JSON}, b"null"),
     "list": ("POST", {**KEY, **JSON}, b"[]"),

@@ -31,6 +31,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
+from fastapi import HTTPException
 from fastapi._compat import ModelField, Undefined
 from fastapi.datastructures import DefaultPlaceholder
 from fastapi.exceptions import RequestValidationError, ResponseValidationError
@@ -164,10 +165,8 @@ async def _json_body(request: Request, strict_content_type: bool) -> Any:
     except json.JSONDecodeError as e:
         error = {"type": "json_invalid", "loc": ("body", e.pos), "msg": "JSON decode error", "input": {}}
         raise RequestValidationError([{**error, "ctx": {"error": e.msg}}], body=e.doc) from e
-    except UnicodeDecodeError as e:
-        raise RequestValidationError(
-            [{"type": "json_invalid", "loc": ("body", e.start), "msg": "JSON decode error", "input": {}}]
-        ) from e
+    except Exception as e:  # e.g. bytes that are not UTF-8 inside a string: FastAPI's answer for these
+        raise HTTPException(status_code=400, detail="There was an error parsing the body") from e
 
 
 def _validated(field: ModelField, raw: Any) -> Any:
