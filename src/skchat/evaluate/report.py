@@ -234,8 +234,8 @@ def print_report(report: dict[str, Any], console: Console, *, misses: bool = Fal
     if cold:
         console.print(
             f"Cold start, measured apart before the rows: the first customer message ('Hello') took "
-            f"{_ms(cold['post_ms'])} ms to POST (the server builds the tenant's intent model and search index "
-            f"inside it), then {_ms(cold['reply_ms'])} ms to the agent's {cold['reaction']}."
+            f"{_ms(cold['post_ms'])} ms to POST (it builds the tenant's intent model and search index, unless the "
+            f"import's closing search built them), then {_ms(cold['reply_ms'])} ms to the agent's {cold['reaction']}."
         )
     if misses:
         for table in misses_tables(messages, conversations):

@@ -185,6 +185,9 @@ def shared_cache() -> CorpusCache:
 MIN_SEARCH_SCORE = 0.2
 
 
+SEARCH_WAITS_FOR_INDEX_S = 60.0
+
+
 async def ranked(
     conn: Connection,
     scope: TenantScope,
@@ -194,8 +197,16 @@ async def ranked(
     limit: int,
     lang: str | None = None,
 ) -> list[Hit]:
-    """The search endpoints' results: the agent's own ranking, of one kind, above the noise floor."""
+    """The search endpoints' results: the agent's own ranking, of one kind, above the noise floor.
+
+    Right after a large import the index's dense half is still being embedded in the background
+    (the agent answers lexically meanwhile); a search waits for it, bounded, so that it answers with
+    the full ranking. `skchat import` ends with one search, so it leaves the agent fully ready.
+    """
     _, retriever = await shared_cache().get(conn, scope)
+    wait_ready = getattr(retriever, "wait_ready", None)
+    if callable(wait_ready):
+        await asyncio.to_thread(wait_ready, SEARCH_WAITS_FOR_INDEX_S)
     return [
         h
         for h in retriever.search(query, lang=lang, kind=kind, limit=limit)

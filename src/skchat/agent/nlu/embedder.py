@@ -8,20 +8,20 @@ The engine keeps scratch buffers in the model handle, so calls are serialised wi
 recent texts are kept in a small LRU (greetings, thanks and repeated questions are common).
 
 Work that nobody waits for (a knowledge base's passages, embedded in a background thread after an
-import) yields to work that somebody does (a customer's message, a taxonomy built for it): before
-each text it waits while a foreground caller is embedding or waiting to. Without that the two took
-turns text by text, and the first message after importing the demo store waited ~12 s for its
-taxonomy (135 examples of ~30 ms, each behind a ~50 ms passage) instead of ~4 s.
+import) runs on a second instance of the model, `background_embedder()`: the engine releases the
+GIL, so the two compute side by side and a customer's message never waits behind a passage (one
+passage of ~500 tokens takes ~1 s on one core here). With one shared instance they took turns
+text by text: the first message after importing the demo store waited ~12 s for its taxonomy
+(135 examples), and messages during the build waited for a passage each. The weights are a
+memory-mapped file, so the second instance adds little memory beyond its scratch buffers.
 """
 
 from __future__ import annotations
 
 import os
 import threading
-import time
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -70,24 +70,6 @@ class Embedder:
         self._lock = threading.Lock()
         self._model: Any = None
         self._cache: OrderedDict[str, Vector] = OrderedDict()
-        self._foreground = 0  # callers somebody waits for, embedding or waiting to
-        self._foreground_lock = threading.Lock()
-
-    @contextmanager
-    def _waited_for(self) -> Iterator[None]:
-        with self._foreground_lock:
-            self._foreground += 1
-        try:
-            yield
-        finally:
-            with self._foreground_lock:
-                self._foreground -= 1
-
-    def _give_way(self) -> None:
-        """Background work: wait while somebody's work is embedding or waiting to (a read without the
-        lock: at worst one text of background work slips in first)."""
-        while self._foreground:
-            time.sleep(0.002)
 
     def _loaded(self) -> Any:
         if self._model is None:
@@ -116,7 +98,7 @@ class Embedder:
         """One text's vector. Texts over `max_tokens` keep their head and tail (where the question usually
         is): the cost grows with length (~0.4 ms a token on 2 cores), and the annotation budget is ~20 ms."""
         key = _key(text)
-        with self._waited_for(), self._lock:
+        with self._lock:
             hit = self._cache.get(key)
             if hit is not None:
                 self._cache.move_to_end(key)
@@ -128,16 +110,9 @@ class Embedder:
                 self._cache.popitem(last=False)
             return vec
 
-    def embed_many(self, texts: Sequence[str], *, background: bool = False) -> npt.NDArray[np.float32]:
+    def embed_many(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         """Vectors of many texts (a tenant's examples), batched; known texts come from the cache, so
-        editing one intent does not re-embed the others. `background`: nobody waits for these, so each
-        text gives way to foreground callers (module docstring)."""
-        if background:
-            return self._embed_many(texts, background=True)
-        with self._waited_for():
-            return self._embed_many(texts, background=False)
-
-    def _embed_many(self, texts: Sequence[str], *, background: bool) -> npt.NDArray[np.float32]:
+        editing one intent does not re-embed the others."""
         keys = [_key(t) for t in texts]
         with self._lock:
             model = self._loaded()
@@ -147,8 +122,6 @@ class Embedder:
         # flowing while a big taxonomy is embedded.
         for start in range(0, len(missing), _BATCH):
             chunk = missing[start : start + _BATCH]
-            if background:
-                self._give_way()
             with self._lock:
                 fresh = np.asarray(model.query([k or "." for k in chunk]), dtype=np.float32).reshape(len(chunk), -1)
             found.update(zip(chunk, fresh, strict=True))
@@ -167,14 +140,24 @@ class Embedder:
         return np.stack([found[k] for k in keys]).astype(np.float32, copy=False)
 
 
-_shared: Embedder | None = None
+_shared: dict[str, Embedder] = {}
 _shared_lock = threading.Lock()
 
 
 def shared_embedder() -> Embedder:
-    """The one embedder of this process (the model is loaded on first use, or by `warm()`)."""
-    global _shared
+    """The embedder of this process for work somebody waits for: customers' messages, taxonomies
+    (the model is loaded on first use, or by `warm()`)."""
+    return _instance("foreground")
+
+
+def background_embedder() -> Embedder:
+    """A second instance for work nobody waits for (a knowledge base's passages), so that it never
+    holds up the first (module docstring)."""
+    return _instance("background")
+
+
+def _instance(role: str) -> Embedder:
     with _shared_lock:
-        if _shared is None:
-            _shared = Embedder()
-        return _shared
+        if role not in _shared:
+            _shared[role] = Embedder()
+        return _shared[role]

@@ -28,7 +28,9 @@ class Embed(Protocol):
 
     def query(self, text: str) -> Matrix: ...
 
-    def passages(self, texts: Sequence[str]) -> Matrix: ...
+    def passages(self, texts: Sequence[str], *, background: bool = False) -> Matrix:
+        """`background`: nobody is waiting for these (an index built in a background thread)."""
+        ...
 
 
 # Passage vectors by model and text, shared by every index of the process: when a tenant edits one article,
@@ -46,11 +48,11 @@ def missing_passages(embed: Embed, texts: Sequence[str]) -> list[str]:
         return list(dict.fromkeys(t for t in texts if (embed.name, t) not in _CACHE))
 
 
-def embed_passages(embed: Embed, texts: Sequence[str]) -> Matrix:
+def embed_passages(embed: Embed, texts: Sequence[str], *, background: bool = False) -> Matrix:
     """Vectors for `texts`, from the cache where possible."""
     for start in range(0, len(missing := missing_passages(embed, texts)), CHUNK):
         chunk = missing[start : start + CHUNK]
-        fresh = embed.passages(chunk)
+        fresh = embed.passages(chunk, background=background)
         with _CACHE_LOCK:
             for text, vector in zip(chunk, fresh, strict=True):
                 _CACHE[(embed.name, text)] = np.asarray(vector, dtype=np.float32)
@@ -92,10 +94,11 @@ class SharedE5:
         vector: Matrix = shared_embedder().embed(text)
         return vector
 
-    def passages(self, texts: Sequence[str]) -> Matrix:
-        from skchat.agent.nlu.embedder import shared_embedder
+    def passages(self, texts: Sequence[str], *, background: bool = False) -> Matrix:
+        from skchat.agent.nlu.embedder import background_embedder, shared_embedder
 
-        # Documents give way to customers' messages and taxonomies (embedder.py); when the model is
-        # busy with those, the retriever answers lexically a little longer.
-        matrix: Matrix = shared_embedder().embed_many(list(texts), background=True)
+        # An index built in the background embeds on the second instance of the model, beside the
+        # customers' messages rather than in turns with them (embedder.py).
+        embedder = background_embedder() if background else shared_embedder()
+        matrix: Matrix = embedder.embed_many(list(texts))
         return matrix

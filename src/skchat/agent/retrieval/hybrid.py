@@ -103,13 +103,15 @@ class HybridRetriever:
             return
         passages = [article_passage(a) for a in corpus.articles] + [item_passage(i) for i in corpus.items]
         if sync_limit is None or len(missing_passages(embed, passages)) <= sync_limit:
-            self._fill(embed, passages)
+            self._fill(embed, passages, background=False)
         else:
-            threading.Thread(target=self._fill, args=(embed, passages), name="dense-index", daemon=True).start()
+            threading.Thread(
+                target=self._fill, args=(embed, passages), kwargs={"background": True}, name="dense-index", daemon=True
+            ).start()
 
-    def _fill(self, embed: Embed, passages: list[str]) -> None:
+    def _fill(self, embed: Embed, passages: list[str], *, background: bool) -> None:
         try:
-            self._dense = DenseIndex(embed, embed_passages(embed, passages))
+            self._dense = DenseIndex(embed, embed_passages(embed, passages, background=background))
         except Exception:  # the lexical index still answers; never fail a search for the dense half
             log.exception("building the dense index failed; searching lexically")
         finally:
