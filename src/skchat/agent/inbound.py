@@ -1,11 +1,12 @@
 """What a customer message sets in motion, inside the customer's POST.
 
 1. NLU annotates it (before anything is stored, so the 201 already carries the annotation).
-2. One statement moves the conversation: message count, event sequence, reopen if closed,
-   language, intent and running mood (`conversations.repository.receive_message`).
-3. If the conversation is `open` (the AI is active): either the agent stands down at once (a
-   request for a person, an escalation, a sensitive case, anger below the threshold) and a
-   handoff notice is queued, or a reply job is queued. Replies are made by the worker.
+2. One statement (`messages.repository.receive`) moves the conversation (message count, event
+   sequence, reopen if closed, language, intent and running mood: `conversations.repository.
+   received_ctes`), stores the message and its event, and queues a reply job when the
+   conversation is `open` (the AI is active).
+3. If the agent stands down at once (a request for a person, an escalation, a sensitive case,
+   anger below the threshold), that job becomes a handoff notice. Replies are made by the worker.
 4. `chat.sentiment.changed` when the mood's label changed; `chat.handoff.requested` when the
    agent stood down (after `chat.message.received`, so `sequence` follows cause and effect).
 """

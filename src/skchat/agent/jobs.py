@@ -1,4 +1,4 @@
-"""SQL for agent jobs: inserted with the customer message (messages.repository.insert_received),
+"""SQL for agent jobs: inserted with the customer message (messages.repository.receive),
 claimed by the worker under a lease."""
 
 from __future__ import annotations
