@@ -206,7 +206,11 @@ async def ranked(
     _, retriever = await shared_cache().get(conn, scope)
     wait_ready = getattr(retriever, "wait_ready", None)
     if callable(wait_ready):
-        await asyncio.to_thread(wait_ready, SEARCH_WAITS_FOR_INDEX_S)
+        # Polled, not waited for in a thread: the default executor's few threads also annotate
+        # customers' messages, and searches waiting there would hold them up.
+        deadline = time.monotonic() + SEARCH_WAITS_FOR_INDEX_S
+        while not wait_ready(0) and time.monotonic() < deadline:  # noqa: ASYNC110 -- set by a plain thread
+            await asyncio.sleep(0.05)
     return [
         h
         for h in retriever.search(query, lang=lang, kind=kind, limit=limit)
