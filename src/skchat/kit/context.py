@@ -37,7 +37,6 @@ class RequestState:
     request_id: str
     runtime: Runtime | None = None
     conn: Connection | None = None
-    began: bool = False  # the request's transaction was opened (by enter())
     claim: idempotency.Claim | None = None
     principal: Principal | None = None
     headers: dict[str, str] = field(default_factory=dict)
@@ -98,13 +97,12 @@ async def look_up(conn: Connection, runtime: Runtime, key_hash: str) -> Principa
     return principal
 
 
-async def enter(conn: Connection, runtime: Runtime, state: RequestState, key_hash: str) -> None:
+async def enter(conn: Connection, runtime: Runtime, key_hash: str) -> None:
     """Open the request's transaction, check the key inside it and scope it to the key's tenant.
 
     One simple-protocol round trip (migration 0008). The hash is inlined rather than bound: a
     simple query takes no parameters, and a hex digest we computed needs no quoting.
     """
-    state.began = True
     try:
         await conn.execute(f"BEGIN; SELECT skchat_enter('{key_hash}')")
     except asyncpg.InvalidAuthorizationSpecificationError:  # revoked since it was remembered
@@ -130,7 +128,7 @@ def require(scope: str | None) -> Callable[[Request], Awaitable[Ctx]]:
             # its key is checked first rather than only by enter().
             principal = await look_up(conn, runtime, key_hash)
         if not idempotent:
-            await enter(conn, runtime, state, key_hash)
+            await enter(conn, runtime, key_hash)
         state.principal = principal
 
         decision = runtime.buckets.take(principal.key_id)
@@ -157,7 +155,7 @@ def require(scope: str | None) -> Callable[[Request], Awaitable[Ctx]]:
             if isinstance(outcome, idempotency.Replay):
                 raise ReplayResponse(outcome)
             state.claim = outcome
-            await enter(conn, runtime, state, key_hash)
+            await enter(conn, runtime, key_hash)
         return Ctx(principal, conn, runtime, state.request_id)
 
     return dependency

@@ -121,14 +121,14 @@ class UnitOfWorkMiddleware:
         conn = state.conn
         assert conn is not None
         try:
-            if state.began and status < 400:
+            # The transaction is enter()'s; a request that opened none (an idempotent replay) commits nothing.
+            if status < 400 and conn.is_in_transaction():
                 if state.claim is not None:
                     decoded = {k.decode().lower(): v.decode() for k, v in headers}
                     await idempotency.complete(conn, state.claim, status, decoded, body)
                 if await conn.execute("COMMIT") != "COMMIT":
                     # PostgreSQL answers a COMMIT of a failed transaction with ROLLBACK, no error.
                     raise asyncpg.InterfaceError("the transaction had failed; COMMIT rolled it back")
-                state.began = False
                 state.claim = None
                 assert state.runtime is not None
                 state.runtime.db.notifier.poke(state.wake)
@@ -153,7 +153,6 @@ class UnitOfWorkMiddleware:
         except Exception:
             log.exception("rollback failed")
         finally:
-            state.began = False
             state.claim = None
             assert state.runtime is not None
             await state.runtime.db.pool.release(conn)  # type: ignore[arg-type]
