@@ -51,7 +51,7 @@ async def release_assignee(conn: Connection, scope: TenantScope, member_id: str)
     with `chat.handoff.requested`, reason `api`); their closed ones just lose the assignee (a
     reopen then gives them back to the AI). Returns the conversations handed back."""
     handed_back = await repository.release_assignee(conn, scope, member_id)
+    detail = f"The assigned member {member_id} was deleted."
     for conversation_id in handed_back:
-        detail = f"The assigned member {member_id} was deleted."
         await announce(conn, scope, conversation_id, "api", detail)
     return handed_back

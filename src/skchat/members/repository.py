@@ -57,5 +57,5 @@ async def update(conn: Connection, scope: TenantScope, member_id: str, changes: 
 
 
 async def delete(conn: Connection, scope: TenantScope, member_id: str) -> bool:
-    """Hard delete. The conversations' foreign key sets their assignee_id to NULL."""
+    """Hard delete (the service first hands the member's conversations back: conversations.handoff)."""
     return await delete_row(conn, "members", scope, member_id)

@@ -70,6 +70,6 @@ async def update(conn: Connection, scope: TenantScope, member_id: str, body: Mem
 async def delete(conn: Connection, scope: TenantScope, member_id: str) -> dict[str, Any]:
     await _get(conn, scope, member_id, lock=True)  # 404 first; and no assignment to them meanwhile
     await release_assignee(conn, scope, member_id)
-    if not await repository.delete(conn, scope, member_id):
-        raise NotFound(f"No member {member_id}.")
+    deleted = await repository.delete(conn, scope, member_id)
+    assert deleted  # the row is locked
     return {"id": member_id, "object": "member", "deleted": True}
