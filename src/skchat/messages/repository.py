@@ -14,6 +14,11 @@ from skchat.kit.pagination import ListParams, keyset_sql
 # LISTEN/NOTIFY channel of the agent worker (agent/jobs.py listens on it).
 AGENT_JOBS_CHANNEL = "skchat_agent_jobs"
 
+# What an insert sets: `insert` takes every value, `receive` derives the sender from the conversation.
+STORED = (
+    "tenant_id, livemode, id, conversation_id, role, sender_type, sender_id, "
+    "text, intent, lang, sentiment, sentiment_score, confidence, sources"
+)
 COLUMNS = (
     "id, livemode, conversation_id, role, sender_type, sender_id, text, intent, lang, "
     "sentiment, sentiment_score, confidence, sources, created_at"
@@ -40,8 +45,7 @@ async def insert(conn: Connection, scope: TenantScope, m: NewMessage) -> Record:
     row = await one(
         conn,
         f"""
-        INSERT INTO messages (tenant_id, livemode, id, conversation_id, role, sender_type, sender_id,
-                              text, intent, lang, sentiment, sentiment_score, confidence, sources)
+        INSERT INTO messages ({STORED})
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
         RETURNING {COLUMNS}
         """,
@@ -102,8 +106,7 @@ async def receive(
     row: Record | None = await conn.fetchrow(
         f"""
         WITH {received_ctes()}, message AS (
-            INSERT INTO messages (tenant_id, livemode, id, conversation_id, role, sender_type, sender_id,
-                                  text, intent, lang, sentiment, sentiment_score, confidence, sources)
+            INSERT INTO messages ({STORED})
             SELECT $1, $2, $9, $3, 'customer', 'customer', conversation.contact_id,
                    $10, $5, $4, $11, $12, $13, '[]'
             FROM conversation
